@@ -1,0 +1,2 @@
+//! The `pprl` command-line tool.
+fn main() {}

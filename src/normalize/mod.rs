@@ -1,0 +1,110 @@
+//! Field normalization for spec version 1 (`docs/spec.md`, "Normalization").
+//!
+//! Each normalizer takes one raw value and returns either its canonical
+//! text, which enters rule signatures, or the reason it is unusable. A
+//! normalizer never returns an empty string or a placeholder: those are
+//! [`Invalid`] and make the tokens that need the field null.
+
+use chrono::NaiveDate;
+
+use crate::error::{Error, Result};
+use crate::field::{Field, Invalid};
+
+pub mod date;
+pub mod name;
+pub mod placeholder;
+pub mod postal;
+pub mod sex;
+pub mod ssn;
+
+/// A raw input value as read from an extract. CSV gives text; Parquet can
+/// also give integers and dates, which normalize to the same result as
+/// their text forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Raw<'a> {
+    /// Text as written.
+    Text(&'a str),
+    /// An integer column (ZIP or SSN stored as a number).
+    Int(i64),
+    /// A date column.
+    Date(NaiveDate),
+}
+
+/// Options that change how values are read (never how a valid value is
+/// tokenized once read).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NormalizeOptions {
+    /// The declared birth date format, in chrono `strftime` syntax.
+    pub date_format: String,
+    /// Birth dates after this date are invalid.
+    pub as_of: NaiveDate,
+    /// ISO 3166-1 alpha-2 country of the postal codes, uppercase.
+    pub postal_country: String,
+    /// Accept Excel serial day numbers (1900 date system) as birth dates.
+    pub excel_serial_dates: bool,
+}
+
+impl NormalizeOptions {
+    /// The defaults: ISO dates, US postal codes, no Excel serials.
+    pub fn new(as_of: NaiveDate) -> Self {
+        NormalizeOptions {
+            date_format: "%Y-%m-%d".to_string(),
+            as_of,
+            postal_country: "US".to_string(),
+            excel_serial_dates: false,
+        }
+    }
+}
+
+/// Normalizes values of every field under one set of options.
+#[derive(Debug, Clone)]
+pub struct Normalizer {
+    opts: NormalizeOptions,
+}
+
+impl Normalizer {
+    /// Checks the options once.
+    ///
+    /// # Errors
+    /// [`Error::Config`] when the date format has no year, month and day,
+    /// or the country is not two ASCII letters.
+    pub fn new(mut opts: NormalizeOptions) -> Result<Self> {
+        date::check_format(&opts.date_format).map_err(Error::Config)?;
+        opts.postal_country = opts.postal_country.trim().to_ascii_uppercase();
+        let c = &opts.postal_country;
+        if c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(Error::Config(
+                "postal country must be a two-letter ISO 3166 code such as US".into(),
+            ));
+        }
+        Ok(Normalizer { opts })
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &NormalizeOptions {
+        &self.opts
+    }
+
+    /// Normalizes one value of `field`.
+    ///
+    /// # Errors
+    /// The [`Invalid`] reason when the value cannot be used.
+    pub fn normalize(&self, field: Field, raw: Raw<'_>) -> Result<String, Invalid> {
+        match field {
+            Field::FirstName => name::first_name(text_of(raw)?),
+            Field::LastName => name::last_name(text_of(raw)?),
+            Field::BirthDate => date::birth_date(raw, &self.opts),
+            Field::Sex => sex::sex(text_of(raw)?),
+            Field::PostalCode => postal::postal_code(raw, &self.opts.postal_country),
+            Field::Ssn => ssn::ssn(raw),
+        }
+    }
+}
+
+/// Names and sex codes are text; a number or date there is a format error.
+fn text_of(raw: Raw<'_>) -> Result<&str, Invalid> {
+    match raw {
+        Raw::Text(s) => Ok(s),
+        Raw::Int(_) | Raw::Date(_) => Err(Invalid::Format),
+    }
+}

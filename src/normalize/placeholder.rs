@@ -1,0 +1,1 @@
+//! Placeholder values treated as missing. STUB: to be replaced.
