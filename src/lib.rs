@@ -28,7 +28,10 @@ pub mod error;
 pub mod field;
 pub mod key;
 pub mod normalize;
+pub mod opentoken;
+pub mod profile;
 pub mod rule;
+pub mod synth;
 pub mod token;
 
 pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! OpenToken-compatible profile. STUB: to be replaced.

@@ -1,0 +1,124 @@
+//! A tokenization profile: how one record's raw fields become tokens.
+//!
+//! pprl's own spec ([`SpecV1`]) and the OpenToken-compatible profile
+//! (`crate::opentoken`) both implement [`Profile`]; the pipeline drives
+//! either one the same way.
+
+use crate::field::{Field, Invalid};
+use crate::normalize::{Normalizer, Raw};
+use crate::rule::Rule;
+use crate::token::Tokenizer;
+
+/// The raw identifying values of one record, by [`Field::index`]. `None`
+/// means the extract has no column for the field; a present but empty
+/// value (or a Parquet null) is `Some(Raw::Text(""))`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Record<'a> {
+    /// One slot per field.
+    pub values: [Option<Raw<'a>>; 6],
+}
+
+impl<'a> Record<'a> {
+    /// The raw value of a field, `None` when the column is absent.
+    pub fn get(&self, field: Field) -> Option<Raw<'a>> {
+        self.values[field.index()]
+    }
+}
+
+/// What tokenizing one record produced. Reused across records to avoid
+/// allocation; [`RowOut::clear`] resets it.
+#[derive(Debug, Clone, Default)]
+pub struct RowOut {
+    /// One entry per rule, in [`Profile::rule_ids`] order; `None` is a null
+    /// token.
+    pub tokens: Vec<Option<String>>,
+    /// Invalid fields of this record with their reasons, each field at most
+    /// once. Counted in the metadata and listed in the rejects file.
+    pub invalid: Vec<(Field, Invalid)>,
+}
+
+impl RowOut {
+    /// Empties the buffers, keeping their capacity.
+    pub fn clear(&mut self) {
+        self.tokens.clear();
+        self.invalid.clear();
+    }
+}
+
+/// A way of turning records into tokens.
+pub trait Profile: Send + Sync {
+    /// A short name for metadata (`pprl-v1`, `opentoken`).
+    fn name(&self) -> &str;
+
+    /// The spec version whose tokens this profile produces.
+    fn spec_version(&self) -> &str;
+
+    /// The rule ids, in output order.
+    fn rule_ids(&self) -> Vec<String>;
+
+    /// The fields a rule needs, to warn about and skip rules whose columns
+    /// are absent.
+    fn rule_fields(&self, rule_index: usize) -> Vec<Field>;
+
+    /// Tokenizes one record into `out`, which the caller has cleared.
+    fn tokenize(&self, record: &Record<'_>, out: &mut RowOut);
+}
+
+/// pprl's own spec, version 1: normalize each present field once, then
+/// build each rule's signature and HMAC it under the collaboration key.
+#[derive(Debug, Clone)]
+pub struct SpecV1 {
+    normalizer: Normalizer,
+    rules: Vec<Rule>,
+    tokenizer: Tokenizer,
+}
+
+impl SpecV1 {
+    /// A profile with the given normalizer, rules and keyed tokenizer.
+    pub fn new(normalizer: Normalizer, rules: Vec<Rule>, tokenizer: Tokenizer) -> Self {
+        SpecV1 { normalizer, rules, tokenizer }
+    }
+
+    /// The rules in force.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+}
+
+impl Profile for SpecV1 {
+    fn name(&self) -> &str {
+        "pprl"
+    }
+
+    fn spec_version(&self) -> &str {
+        "1"
+    }
+
+    fn rule_ids(&self) -> Vec<String> {
+        self.rules.iter().map(|r| r.id.clone()).collect()
+    }
+
+    fn rule_fields(&self, rule_index: usize) -> Vec<Field> {
+        self.rules[rule_index].fields().collect()
+    }
+
+    fn tokenize(&self, record: &Record<'_>, out: &mut RowOut) {
+        let mut normalized: [Option<String>; 6] = Default::default();
+        for field in Field::ALL {
+            let Some(raw) = record.get(field) else { continue };
+            match self.normalizer.normalize(field, raw) {
+                Ok(v) => normalized[field.index()] = Some(v),
+                Err(reason) => out.invalid.push((field, reason)),
+            }
+        }
+
+        let values: [Option<&str>; 6] = std::array::from_fn(|i| normalized[i].as_deref());
+        let mut signature = Vec::with_capacity(96);
+        for rule in &self.rules {
+            let token = rule
+                .signature(&values, &mut signature)
+                .then(|| self.tokenizer.token(&signature));
+            out.tokens.push(token);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Synthetic extract generator. STUB: to be replaced.
