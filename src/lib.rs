@@ -25,6 +25,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod extract;
 pub mod field;
 pub mod key;
 pub mod normalize;

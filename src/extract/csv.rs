@@ -1,0 +1,290 @@
+//! CSV extracts: a header row, any single-byte delimiter, UTF-8 (with or
+//! without a byte-order mark, which the `csv` crate strips), Latin-1 or
+//! Windows-1252, LF or CRLF line endings, RFC 4180 quoting.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use csv::ByteRecord;
+
+use super::{Chunk, ChunkSource, Column, Encoding, ExtractOptions, RowProblem, TextColumn};
+use crate::error::{Error, Position, Result};
+
+/// A streaming CSV reader.
+pub struct CsvSource {
+    reader: csv::Reader<CountingReader<Box<dyn Read + Send>>>,
+    path: Option<PathBuf>,
+    headers: Vec<String>,
+    selected: Vec<usize>,
+    encoding: Encoding,
+    chunk_rows: usize,
+    next_record: u64,
+    record: ByteRecord,
+    decoded: String,
+    bytes_read: Arc<AtomicU64>,
+    total_bytes: Option<u64>,
+}
+
+impl CsvSource {
+    /// Opens a CSV file or standard input and reads its header.
+    ///
+    /// # Errors
+    /// A missing file, a 0-byte input, a header that is not valid text.
+    pub fn open(opts: &ExtractOptions) -> Result<Self> {
+        let (inner, total_bytes): (Box<dyn Read + Send>, Option<u64>) = match &opts.path {
+            Some(p) => {
+                let f = File::open(p).map_err(|e| Error::io(p, e))?;
+                let len = f.metadata().map_err(|e| Error::io(p, e))?.len();
+                (Box::new(f), Some(len))
+            }
+            None => (Box::new(std::io::stdin()), None),
+        };
+        let bytes_read = Arc::new(AtomicU64::new(0));
+        let counting = CountingReader { inner, count: bytes_read.clone() };
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(opts.delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(1 << 20)
+            .from_reader(counting);
+        let mut source = CsvSource {
+            reader,
+            path: opts.path.clone(),
+            headers: Vec::new(),
+            selected: Vec::new(),
+            encoding: opts.encoding,
+            chunk_rows: opts.chunk_rows.max(1),
+            next_record: 1,
+            record: ByteRecord::new(),
+            decoded: String::new(),
+            bytes_read,
+            total_bytes,
+        };
+        source.read_header()?;
+        Ok(source)
+    }
+
+    fn position(&self, record: Option<u64>) -> Position {
+        Position { file: self.path.clone(), record, ..Position::default() }
+    }
+
+    fn read_header(&mut self) -> Result<()> {
+        let mut header = ByteRecord::new();
+        let got = self.reader.read_byte_record(&mut header).map_err(|e| self.csv_error(e, 0))?;
+        if !got {
+            let at = self.position(None);
+            return Err(Error::Input { at, reason: "input is empty (no header row)".into() });
+        }
+        for (i, field) in header.iter().enumerate() {
+            let name = decode(field, self.encoding, &mut self.decoded)
+                .map(|s| s.trim().to_string())
+                .map_err(|_| Error::Record {
+                    at: Position { byte: Some(0), ..self.position(Some(0)) },
+                    reason: format!("header column {} is not valid UTF-8", i + 1),
+                })?;
+            self.headers.push(name);
+        }
+        if self.headers.iter().all(|h| h.is_empty()) {
+            let at = self.position(Some(0));
+            return Err(Error::Input { at, reason: "header row is empty".into() });
+        }
+        Ok(())
+    }
+
+    fn csv_error(&self, e: csv::Error, record: u64) -> Error {
+        let byte = e.position().map(|p| p.byte());
+        let at = Position { byte, ..self.position(Some(record)) };
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => Error::Input { at, reason: format!("read failed: {io}") },
+            _ => Error::Record { at, reason: "malformed CSV".into() },
+        }
+    }
+
+    /// Appends the selected fields of the current record to the columns.
+    fn push_record(&mut self, columns: &mut [TextColumn]) -> Result<Option<RowProblem>> {
+        if self.record.len() != self.headers.len() {
+            columns.iter_mut().for_each(|c| c.push(""));
+            return Ok(Some(RowProblem::WrongFieldCount));
+        }
+        for (slot, &col) in self.selected.iter().enumerate() {
+            let field = &self.record[col];
+            match decode(field, self.encoding, &mut self.decoded) {
+                Ok(text) => columns[slot].push(text),
+                Err(valid_up_to) => return Err(self.utf8_error(col, valid_up_to)),
+            }
+        }
+        Ok(None)
+    }
+
+    /// Names the record, its starting byte, the column and the offset of
+    /// the first bad byte within the field — never the bytes themselves.
+    fn utf8_error(&self, col: usize, valid_up_to: usize) -> Error {
+        let byte = self.record.position().map(|p| p.byte());
+        Error::Record {
+            at: Position {
+                byte,
+                column: Some(self.headers[col].clone()),
+                ..self.position(Some(self.next_record))
+            },
+            reason: format!(
+                "invalid UTF-8 at byte {valid_up_to} of the field \
+                 (use --encoding latin1 or windows-1252 for other encodings)"
+            ),
+        }
+    }
+}
+
+impl ChunkSource for CsvSource {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn select(&mut self, columns: Vec<usize>) {
+        self.selected = columns;
+    }
+
+    fn next_chunk(&mut self) -> Result<Option<Chunk>> {
+        let first_record = self.next_record;
+        let mut columns: Vec<TextColumn> =
+            self.selected.iter().map(|_| TextColumn::with_capacity(self.chunk_rows)).collect();
+        let mut malformed = Vec::new();
+        let mut rows = 0;
+        while rows < self.chunk_rows {
+            let mut record = std::mem::take(&mut self.record);
+            let got = self.reader.read_byte_record(&mut record);
+            self.record = record;
+            if !got.map_err(|e| self.csv_error(e, self.next_record))? {
+                break;
+            }
+            if let Some(problem) = self.push_record(&mut columns)? {
+                malformed.push((rows, problem));
+            }
+            rows += 1;
+            self.next_record += 1;
+        }
+        if rows == 0 {
+            return Ok(None);
+        }
+        let columns = columns.into_iter().map(Column::Text).collect();
+        Ok(Some(Chunk { first_record, rows, columns, malformed }))
+    }
+
+    fn progress_bytes(&self) -> (u64, Option<u64>) {
+        (self.bytes_read.load(Ordering::Relaxed), self.total_bytes)
+    }
+}
+
+/// Decodes one field. For UTF-8, borrows when valid; returns the offset of
+/// the first invalid byte otherwise. Latin-1 and Windows-1252 always decode.
+fn decode<'a>(
+    bytes: &'a [u8],
+    encoding: Encoding,
+    scratch: &'a mut String,
+) -> std::result::Result<&'a str, usize> {
+    match encoding {
+        Encoding::Utf8 => std::str::from_utf8(bytes).map_err(|e| e.valid_up_to()),
+        Encoding::Latin1 => {
+            scratch.clear();
+            scratch.extend(bytes.iter().map(|&b| b as char));
+            Ok(scratch.as_str())
+        }
+        Encoding::Windows1252 => {
+            scratch.clear();
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            scratch.push_str(&text);
+            Ok(scratch.as_str())
+        }
+    }
+}
+
+/// Counts bytes read, for the progress bar.
+struct CountingReader<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::InputFormat;
+
+    fn source(text: &[u8], encoding: Encoding) -> (tempfile::TempDir, CsvSource) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, text).unwrap();
+        let opts = ExtractOptions {
+            path: Some(path),
+            format: InputFormat::Csv,
+            delimiter: b',',
+            encoding,
+            chunk_rows: 2,
+        };
+        let s = CsvSource::open(&opts).unwrap();
+        (dir, s)
+    }
+
+    #[test]
+    fn bom_and_crlf_are_handled() {
+        let (_d, mut s) = source(b"\xEF\xBB\xBFid,name\r\n1,Ann\r\n2,Bo\r\n3,Cy\r\n", Encoding::Utf8);
+        assert_eq!(s.headers(), ["id", "name"]);
+        s.select(vec![1]);
+        let c = s.next_chunk().unwrap().unwrap();
+        assert_eq!((c.first_record, c.rows), (1, 2));
+        assert_eq!(c.columns[0].text(1).unwrap(), "Bo");
+        let c = s.next_chunk().unwrap().unwrap();
+        assert_eq!((c.first_record, c.rows), (3, 1));
+        assert!(s.next_chunk().unwrap().is_none());
+    }
+
+    #[test]
+    fn invalid_utf8_names_record_and_byte_not_value() {
+        let (_d, mut s) = source(b"id,name\n1,Ann\n2,Ren\xE9e\n", Encoding::Utf8);
+        s.select(vec![0, 1]);
+        let err = s.next_chunk().unwrap_err().to_string();
+        assert!(err.contains("record 2"), "{err}");
+        assert!(err.contains("byte 14"), "{err}");
+        assert!(!err.contains("Ren"), "{err}");
+    }
+
+    #[test]
+    fn latin1_transcodes() {
+        let (_d, mut s) = source(b"id,name\n1,Ren\xE9e\n", Encoding::Latin1);
+        s.select(vec![1]);
+        let c = s.next_chunk().unwrap().unwrap();
+        assert_eq!(c.columns[0].text(0).unwrap(), "Renée");
+    }
+
+    #[test]
+    fn ragged_rows_are_marked() {
+        let (_d, mut s) = source(b"id,name\n1,Ann,extra\n2,Bo\n", Encoding::Utf8);
+        s.select(vec![0, 1]);
+        let c = s.next_chunk().unwrap().unwrap();
+        assert_eq!(c.malformed, vec![(0, RowProblem::WrongFieldCount)]);
+    }
+
+    #[test]
+    fn empty_file_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("in.csv");
+        std::fs::write(&path, b"").unwrap();
+        let opts = ExtractOptions {
+            path: Some(path),
+            format: InputFormat::Csv,
+            delimiter: b',',
+            encoding: Encoding::Utf8,
+            chunk_rows: 2,
+        };
+        assert!(CsvSource::open(&opts).is_err());
+    }
+}
