@@ -24,6 +24,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod config;
 pub mod error;
 pub mod extract;
 pub mod field;
