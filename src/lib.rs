@@ -25,14 +25,18 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod delivery;
 pub mod error;
 pub mod extract;
 pub mod field;
 pub mod key;
+pub mod metadata;
 pub mod normalize;
 pub mod opentoken;
+pub mod pipeline;
 pub mod profile;
 pub mod rule;
+pub mod stats;
 pub mod synth;
 pub mod token;
 

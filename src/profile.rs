@@ -62,6 +62,12 @@ pub trait Profile: Send + Sync {
 
     /// Tokenizes one record into `out`, which the caller has cleared.
     fn tokenize(&self, record: &Record<'_>, out: &mut RowOut);
+
+    /// Whether a rule whose field has no column in the extract is left out
+    /// of the output (pprl) or kept with blank tokens (OpenToken).
+    fn skips_rules_with_absent_fields(&self) -> bool {
+        true
+    }
 }
 
 /// pprl's own spec, version 1: normalize each present field once, then

@@ -1,0 +1,437 @@
+//! Writing a delivery: the token table (Parquet part files in a directory
+//! that can be a Glue table location as is, one Parquet file, or an
+//! OpenToken-style CSV) and its metadata beside it.
+//!
+//! Everything is written under temporary names next to the destination and
+//! renamed into place only when the run succeeds, so an interrupted or failed
+//! run leaves nothing that looks like a complete delivery. Temporary names
+//! start with `.` and contain `pprl-tmp`.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch, StringBuilder};
+use arrow::datatypes::{DataType, Field as ArrowField, Schema, SchemaRef};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
+
+use crate::error::{Error, Result};
+
+/// Rows per Parquet row group: at most about 128k, as Athena and Spark
+/// split work by row group.
+pub const ROW_GROUP_ROWS: usize = 128 * 1024;
+
+/// OpenToken's blank token: 64 ASCII zeros.
+pub const BLANK_ZEROS: &str =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// How rows are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// One row per record: record id, one column per rule, pass-through.
+    Wide,
+    /// One row per record and rule: rule id, token, record id.
+    Long,
+}
+
+/// The file format of the token table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    /// Apache Parquet, Snappy-compressed.
+    Parquet,
+    /// OpenToken's CSV (long layout only).
+    Csv,
+}
+
+/// Where and how to write.
+#[derive(Debug, Clone)]
+pub struct DeliveryOptions {
+    /// The destination: a directory for part files, or a single file when
+    /// it ends in `.parquet` or `.csv`.
+    pub path: PathBuf,
+    /// Table format.
+    pub format: TableFormat,
+    /// Row layout.
+    pub layout: Layout,
+    /// Write 64 `0` characters instead of null for a blank token.
+    pub blank_as_zeros: bool,
+    /// Start a new part file after this many rows (directory output only).
+    pub max_rows_per_file: Option<u64>,
+    /// Replace an existing destination.
+    pub overwrite: bool,
+    /// Key-value pairs for the Parquet footer (no personal data).
+    pub footer: Vec<(String, String)>,
+}
+
+impl DeliveryOptions {
+    /// True when the destination is one file rather than a directory.
+    pub fn single_file(&self) -> bool {
+        matches!(
+            self.path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+            Some("parquet" | "csv")
+        )
+    }
+
+    /// The metadata file beside the destination: `<dest>.metadata.json`,
+    /// with a single file's extension replaced.
+    pub fn metadata_path(&self) -> PathBuf {
+        let base = if self.single_file() { self.path.with_extension("") } else { self.path.clone() };
+        let name = base.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        base.with_file_name(format!("{name}.metadata.json"))
+    }
+}
+
+/// The columns of one written part of a chunk, in rule order.
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    /// Record ids.
+    pub record_ids: Vec<String>,
+    /// Rule ids (long layout names) in column order.
+    pub tokens: Vec<Vec<Option<String>>>,
+    /// Pass-through values, in pass-through order.
+    pub pass_through: Vec<Vec<Option<String>>>,
+}
+
+/// A delivery being written.
+pub struct Delivery {
+    opts: DeliveryOptions,
+    rule_ids: Vec<String>,
+    schema: SchemaRef,
+    tmp: PathBuf,
+    writer: Option<TableWriter>,
+    part: usize,
+    rows_in_file: u64,
+    committed: bool,
+}
+
+enum TableWriter {
+    Parquet(ArrowWriter<File>),
+    Csv(BufWriter<File>),
+}
+
+impl Delivery {
+    /// Prepares a delivery: checks the destination and creates the
+    /// temporary location.
+    ///
+    /// # Errors
+    /// [`Error::Output`] when the destination exists and `overwrite` is off,
+    /// or cannot be created.
+    pub fn create(
+        opts: DeliveryOptions,
+        rule_ids: &[String],
+        column_names: &[String],
+        pass_through: &[String],
+    ) -> Result<Delivery> {
+        if opts.format == TableFormat::Csv && opts.layout == Layout::Wide {
+            return Err(Error::Config("CSV output is available only with --layout long".into()));
+        }
+        if (opts.path.exists() || opts.metadata_path().exists()) && !opts.overwrite {
+            return Err(out_err(&opts.path, "already exists (use --overwrite to replace it)"));
+        }
+        let parent = parent_dir(&opts.path);
+        std::fs::create_dir_all(&parent).map_err(|e| out_err(&parent, &e.to_string()))?;
+        let tmp = temp_sibling(&opts.path);
+        if !opts.single_file() {
+            std::fs::create_dir(&tmp).map_err(|e| out_err(&tmp, &e.to_string()))?;
+        }
+        let schema = schema_for(&opts, column_names, pass_through);
+        Ok(Delivery {
+            opts,
+            rule_ids: rule_ids.to_vec(),
+            schema,
+            tmp,
+            writer: None,
+            part: 0,
+            rows_in_file: 0,
+            committed: false,
+        })
+    }
+
+    /// Writes rows in order.
+    ///
+    /// # Errors
+    /// [`Error::Output`] on a write failure.
+    pub fn write(&mut self, rows: &Rows) -> Result<()> {
+        let n = rows.record_ids.len();
+        let mut start = 0;
+        while start < n {
+            let room = match self.opts.max_rows_per_file {
+                Some(max) if !self.opts.single_file() => (max - self.rows_in_file) as usize,
+                _ => usize::MAX,
+            };
+            let end = n.min(start.saturating_add(room.max(1)));
+            self.write_range(rows, start, end)?;
+            start = end;
+        }
+        Ok(())
+    }
+
+    fn write_range(&mut self, rows: &Rows, start: usize, end: usize) -> Result<()> {
+        if self.writer.is_none() {
+            self.open_part()?;
+        }
+        let batch = match self.opts.format {
+            TableFormat::Parquet => Some(self.batch(rows, start, end)?),
+            TableFormat::Csv => None,
+        };
+        let zeros = self.opts.blank_as_zeros;
+        match (self.writer.as_mut().expect("opened"), batch) {
+            (TableWriter::Parquet(w), Some(batch)) => w.write(&batch)?,
+            (TableWriter::Csv(w), _) => write_csv_long(w, &self.rule_ids, rows, start, end, zeros)
+                .map_err(|e| out_err(&self.tmp, &e.to_string()))?,
+            (TableWriter::Parquet(_), None) => unreachable!("parquet batches are built above"),
+        }
+        self.rows_in_file += (end - start) as u64;
+        if let Some(max) = self.opts.max_rows_per_file {
+            if self.rows_in_file >= max && !self.opts.single_file() {
+                self.close_part()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn part_path(&self) -> PathBuf {
+        if self.opts.single_file() {
+            self.tmp.clone()
+        } else {
+            let ext = match self.opts.format {
+                TableFormat::Parquet => "snappy.parquet",
+                TableFormat::Csv => "csv",
+            };
+            self.tmp.join(format!("part-{:05}.{ext}", self.part))
+        }
+    }
+
+    fn open_part(&mut self) -> Result<()> {
+        let path = self.part_path();
+        let file = File::create(&path).map_err(|e| out_err(&path, &e.to_string()))?;
+        self.writer = Some(match self.opts.format {
+            TableFormat::Parquet => {
+                let props = writer_properties(&self.opts, &self.schema);
+                TableWriter::Parquet(ArrowWriter::try_new(file, self.schema.clone(), Some(props))?)
+            }
+            TableFormat::Csv => {
+                let mut w = BufWriter::with_capacity(1 << 20, file);
+                w.write_all(b"RuleId,Token,RecordId\n").map_err(|e| out_err(&path, &e.to_string()))?;
+                TableWriter::Csv(w)
+            }
+        });
+        self.rows_in_file = 0;
+        Ok(())
+    }
+
+    fn close_part(&mut self) -> Result<()> {
+        let path = self.part_path();
+        match self.writer.take() {
+            Some(TableWriter::Parquet(w)) => {
+                w.close()?;
+            }
+            Some(TableWriter::Csv(w)) => {
+                let f = w.into_inner().map_err(|e| out_err(&path, &e.to_string()))?;
+                f.sync_all().map_err(|e| out_err(&path, &e.to_string()))?;
+            }
+            None => return Ok(()),
+        }
+        self.part += 1;
+        Ok(())
+    }
+
+    /// Builds an Arrow batch for rows `start..end`.
+    fn batch(&self, rows: &Rows, start: usize, end: usize) -> Result<RecordBatch> {
+        let columns: Vec<ArrayRef> = match self.opts.layout {
+            Layout::Wide => {
+                let mut cols = vec![strings(rows.record_ids[start..end].iter().map(|s| Some(s.as_str())))];
+                for col in rows.tokens.iter().chain(&rows.pass_through) {
+                    cols.push(strings(col[start..end].iter().map(|v| v.as_deref())));
+                }
+                cols
+            }
+            Layout::Long => {
+                let blank = self.opts.blank_as_zeros.then(|| BLANK_ZEROS);
+                let n = (end - start) * self.rule_ids.len();
+                let mut rule = StringBuilder::with_capacity(n, n * 2);
+                let mut token = StringBuilder::with_capacity(n, n * 44);
+                let mut id = StringBuilder::with_capacity(n, n * 8);
+                for r in start..end {
+                    for (i, rule_id) in self.rule_ids.iter().enumerate() {
+                        rule.append_value(rule_id);
+                        match (&rows.tokens[i][r], blank) {
+                            (Some(t), _) => token.append_value(t),
+                            (None, Some(b)) => token.append_value(b),
+                            (None, None) => token.append_null(),
+                        }
+                        id.append_value(&rows.record_ids[r]);
+                    }
+                }
+                vec![Arc::new(rule.finish()), Arc::new(token.finish()), Arc::new(id.finish())]
+            }
+        };
+        Ok(RecordBatch::try_new(self.schema.clone(), columns)?)
+    }
+
+    /// Closes the table, writes the metadata, and moves both into place.
+    /// An empty run still writes one (empty) part so readers see the schema.
+    ///
+    /// # Errors
+    /// [`Error::Output`] when closing or renaming fails.
+    pub fn commit(mut self, metadata_json: &str) -> Result<PathBuf> {
+        if self.writer.is_none() && self.part == 0 {
+            self.open_part()?;
+        }
+        self.close_part()?;
+        if !self.opts.single_file() {
+            sync_dir(&self.tmp);
+        }
+
+        let meta = self.opts.metadata_path();
+        let meta_tmp = temp_sibling(&meta);
+        std::fs::write(&meta_tmp, metadata_json).map_err(|e| out_err(&meta_tmp, &e.to_string()))?;
+
+        replace(&self.tmp, &self.opts.path)?;
+        replace(&meta_tmp, &meta)?;
+        sync_dir(&parent_dir(&self.opts.path));
+        self.committed = true;
+        Ok(meta)
+    }
+}
+
+impl Drop for Delivery {
+    fn drop(&mut self) {
+        if !self.committed {
+            self.writer = None;
+            let _ = std::fs::remove_dir_all(&self.tmp);
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Moves `from` to `to`, replacing what is there: the old destination is
+/// first moved aside, so a reader never sees a half-replaced one.
+fn replace(from: &Path, to: &Path) -> Result<()> {
+    if to.exists() {
+        let trash = temp_sibling(to);
+        std::fs::rename(to, &trash).map_err(|e| out_err(to, &e.to_string()))?;
+        std::fs::rename(from, to).map_err(|e| out_err(to, &e.to_string()))?;
+        if trash.is_dir() {
+            let _ = std::fs::remove_dir_all(&trash);
+        } else {
+            let _ = std::fs::remove_file(&trash);
+        }
+        return Ok(());
+    }
+    std::fs::rename(from, to).map_err(|e| out_err(to, &e.to_string()))
+}
+
+fn sync_dir(path: &Path) {
+    if let Ok(f) = File::open(path) {
+        let _ = f.sync_all();
+    }
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// A hidden temporary name beside `path`, unique to this process.
+fn temp_sibling(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut nonce = [0u8; 4];
+    let _ = getrandom::fill(&mut nonce);
+    let tmp = format!(".{name}.pprl-tmp-{}-{}", std::process::id(), hex::encode(nonce));
+    parent_dir(path).join(tmp)
+}
+
+fn out_err(path: &Path, reason: &str) -> Error {
+    Error::Output { path: path.to_path_buf(), reason: reason.to_string() }
+}
+
+fn strings<'a>(values: impl ExactSizeIterator<Item = Option<&'a str>>) -> ArrayRef {
+    let mut b = StringBuilder::with_capacity(values.len(), values.len() * 64);
+    for v in values {
+        b.append_option(v);
+    }
+    Arc::new(b.finish())
+}
+
+fn schema_for(opts: &DeliveryOptions, columns: &[String], pass_through: &[String]) -> SchemaRef {
+    let text = |name: &str, nullable: bool| ArrowField::new(name, DataType::Utf8, nullable);
+    let fields = match opts.layout {
+        Layout::Wide => {
+            let mut f = vec![text("record_id", false)];
+            f.extend(columns.iter().map(|c| text(c, true)));
+            f.extend(pass_through.iter().map(|c| text(c, true)));
+            f
+        }
+        Layout::Long => vec![
+            text("rule_id", false),
+            text("token", !opts.blank_as_zeros),
+            text("record_id", false),
+        ],
+    };
+    Arc::new(Schema::new(fields))
+}
+
+/// Snappy (what Clean Rooms reads), no dictionary on token columns (random
+/// values never repeat enough to pay for one), row groups of at most
+/// [`ROW_GROUP_ROWS`].
+fn writer_properties(opts: &DeliveryOptions, schema: &Schema) -> WriterProperties {
+    let mut b = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .set_created_by(format!("pprl version {}", env!("CARGO_PKG_VERSION")))
+        .set_key_value_metadata(Some(
+            opts.footer.iter().map(|(k, v)| KeyValue::new(k.clone(), v.clone())).collect(),
+        ));
+    for f in schema.fields() {
+        let token_column = match opts.layout {
+            Layout::Wide => f.name() != "record_id",
+            Layout::Long => f.name() == "token",
+        };
+        if token_column {
+            b = b.set_column_dictionary_enabled(ColumnPath::from(f.name().as_str()), false);
+        }
+    }
+    b.build()
+}
+
+/// Writes OpenToken's long CSV: `RuleId,Token,RecordId`, `\n` line endings,
+/// minimal quoting as Python's `csv.writer`.
+fn write_csv_long(
+    w: &mut impl Write,
+    rule_ids: &[String],
+    rows: &Rows,
+    start: usize,
+    end: usize,
+    blank_as_zeros: bool,
+) -> std::io::Result<()> {
+    let blank = if blank_as_zeros { BLANK_ZEROS } else { "" };
+    for r in start..end {
+        for (i, rule_id) in rule_ids.iter().enumerate() {
+            write_csv_field(w, rule_id)?;
+            w.write_all(b",")?;
+            write_csv_field(w, rows.tokens[i][r].as_deref().unwrap_or(blank))?;
+            w.write_all(b",")?;
+            write_csv_field(w, &rows.record_ids[r])?;
+            w.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+fn write_csv_field(w: &mut impl Write, value: &str) -> std::io::Result<()> {
+    if value.contains([',', '"', '\r', '\n']) {
+        w.write_all(b"\"")?;
+        w.write_all(value.replace('"', "\"\"").as_bytes())?;
+        w.write_all(b"\"")
+    } else {
+        w.write_all(value.as_bytes())
+    }
+}

@@ -1,0 +1,485 @@
+//! The tokenization pipeline: read chunks, tokenize on all cores, write in
+//! input order.
+//!
+//! Three stages overlap. A reader thread parses the next chunk while the
+//! calling thread tokenizes the current one on the rayon pool and a writer
+//! thread encodes the previous one. Channels between the stages hold at
+//! most two chunks each, so memory is bounded by a handful of chunks
+//! whatever the input size. Output order equals input order because chunks
+//! are tokenized one at a time and the sub-batches of a chunk are collected
+//! in order.
+
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::ColumnMap;
+use crate::delivery::{Delivery, Rows};
+use crate::error::{Error, Position, Result};
+use crate::extract::{Chunk, ChunkSource, RowProblem};
+use crate::field::Field;
+use crate::profile::{Profile, Record, RowOut};
+use crate::stats::{CountMethod, SharedTokens, Stats};
+
+/// What to do with a row that cannot be tokenized as a whole (wrong field
+/// count, missing record id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowPolicy {
+    /// Stop the run with an error naming the record.
+    #[default]
+    Fail,
+    /// Skip the row, count it, and list it in the rejects file.
+    Skip,
+}
+
+/// Options of a run that do not change tokens.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Records per chunk.
+    pub chunk_rows: usize,
+    /// Records per parallel task within a chunk.
+    pub batch_rows: usize,
+    /// Per-row policy.
+    pub on_bad_row: RowPolicy,
+    /// Fail when more than this fraction of rows get no token at all.
+    pub max_invalid_rate: Option<f64>,
+    /// Where to list skipped rows and invalid fields.
+    pub rejects: Option<PathBuf>,
+    /// The input file name for error positions.
+    pub input: Option<PathBuf>,
+    /// Test-only fault injection: fail after this many rows were written.
+    pub fail_after_rows: Option<u64>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            chunk_rows: 64 * 1024,
+            batch_rows: 2048,
+            on_bad_row: RowPolicy::Fail,
+            max_invalid_rate: None,
+            rejects: None,
+            input: None,
+            fail_after_rows: None,
+        }
+    }
+}
+
+/// Progress after each chunk.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Records read so far.
+    pub rows: u64,
+    /// Input bytes read so far, and the total when known.
+    pub bytes: (u64, Option<u64>),
+    /// Total records when the format knows it.
+    pub total_rows: Option<u64>,
+}
+
+/// The result of a run, before it is committed.
+#[derive(Debug)]
+pub struct Outcome {
+    /// Counts.
+    pub stats: Stats,
+    /// Output rule ids, in column order.
+    pub rules: Vec<String>,
+    /// Rules skipped because the extract lacks a field they need, with the
+    /// missing fields.
+    pub skipped_rules: Vec<(String, Vec<Field>)>,
+    /// Per output rule: rows whose token another row already has.
+    pub repeated_tokens: Vec<(u64, CountMethod)>,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
+
+/// A finished run whose output still has temporary names.
+pub struct Finished {
+    delivery: Option<Delivery>,
+    rejects: Option<(PathBuf, PathBuf)>,
+    /// What the run produced.
+    pub outcome: Outcome,
+}
+
+impl Finished {
+    /// Moves the output, its metadata and the rejects file into place.
+    ///
+    /// # Errors
+    /// [`Error::Output`] when a rename fails.
+    pub fn commit(mut self, metadata_json: &str) -> Result<PathBuf> {
+        if let Some((tmp, dest)) = self.rejects.take() {
+            std::fs::rename(&tmp, &dest)
+                .map_err(|e| Error::Output { path: dest.clone(), reason: e.to_string() })?;
+        }
+        self.delivery.take().expect("committed once").commit(metadata_json)
+    }
+}
+
+impl Drop for Finished {
+    fn drop(&mut self) {
+        if let Some((tmp, _)) = &self.rejects {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Which chunk column holds what.
+#[derive(Debug, Clone)]
+struct Slots {
+    record_id: usize,
+    fields: [Option<usize>; 6],
+    pass_through: Vec<usize>,
+}
+
+/// One parallel task's output.
+struct Part {
+    rows: Rows,
+    stats: Stats,
+    rejects: Vec<Reject>,
+}
+
+/// A line of the rejects file. Holds no field value.
+struct Reject {
+    record: u64,
+    record_id: Option<String>,
+    field: Option<&'static str>,
+    reason: &'static str,
+}
+
+/// Runs the pipeline to the end and returns the uncommitted output.
+///
+/// # Errors
+/// Unreadable input, a bad row under [`RowPolicy::Fail`], a write failure,
+/// or an exceeded `max_invalid_rate`. On error nothing is left at the
+/// destination.
+pub fn run(
+    mut source: Box<dyn ChunkSource>,
+    map: &ColumnMap,
+    profile: &dyn Profile,
+    mut delivery: Delivery,
+    opts: &RunOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Finished> {
+    let started = Instant::now();
+    let (slots, selected) = plan_columns(map, opts)?;
+    source.select(selected);
+    let (active, skipped_rules) = plan_rules(profile, map);
+    let rule_ids = profile.rule_ids();
+    let rules: Vec<String> = active.iter().map(|&i| rule_ids[i].clone()).collect();
+
+    let rejects_tmp = opts.rejects.as_ref().map(|p| (temp_name(p), p.clone()));
+    let mut rejects_out = match &rejects_tmp {
+        Some((tmp, _)) => Some(open_rejects(tmp)?),
+        None => None,
+    };
+
+    let total_rows = source.total_rows();
+    let (chunk_tx, chunk_rx) = sync_channel::<Result<(Chunk, (u64, Option<u64>))>>(2);
+    let (part_tx, part_rx) = sync_channel::<Vec<Part>>(2);
+    let n_rules = rules.len();
+
+    let result = thread::scope(|scope| -> Result<(Stats, Vec<(u64, CountMethod)>)> {
+        let reader = scope.spawn(move || read_all(source, chunk_tx));
+        let writer = scope.spawn(|| {
+            write_all(&mut delivery, part_rx, rejects_out.as_mut(), n_rules, opts.fail_after_rows)
+        });
+
+        let mut stats = Stats::new(n_rules);
+        let tokenized = tokenize_all(chunk_rx, &part_tx, &slots, profile, &active, opts, &mut stats, total_rows, progress);
+        drop(part_tx);
+
+        let written = writer.join().expect("writer thread does not panic");
+        let read = reader.join().expect("reader thread does not panic");
+        read?;
+        tokenized?;
+        let repeated = written?;
+        Ok((stats, repeated))
+    });
+    let (stats, repeated_tokens) = result?;
+
+    if let Some(out) = rejects_out.take() {
+        let path = rejects_tmp.as_ref().map(|(t, _)| t.clone()).unwrap_or_default();
+        out.into_inner()
+            .map_err(|e| Error::Output { path: path.clone(), reason: e.to_string() })?
+            .sync_all()
+            .map_err(|e| Error::Output { path, reason: e.to_string() })?;
+    }
+    check_invalid_rate(&stats, opts)?;
+
+    let outcome = Outcome { stats, rules, skipped_rules, repeated_tokens, elapsed: started.elapsed() };
+    Ok(Finished { delivery: Some(delivery), rejects: rejects_tmp, outcome })
+}
+
+/// Chooses the chunk columns: record id first, then present fields, then
+/// pass-through columns.
+fn plan_columns(map: &ColumnMap, opts: &RunOptions) -> Result<(Slots, Vec<usize>)> {
+    let record_id = map.record_id.ok_or_else(|| Error::Input {
+        at: Position::file(opts.input.clone()),
+        reason: "no record id column found; name one with [columns] record_id in the config".into(),
+    })?;
+    let mut selected = vec![record_id];
+    let mut fields = [None; 6];
+    for (i, col) in map.fields.iter().enumerate() {
+        if let Some(c) = col {
+            fields[i] = Some(selected.len());
+            selected.push(*c);
+        }
+    }
+    let mut pass_through = Vec::new();
+    for (c, _) in &map.pass_through {
+        pass_through.push(selected.len());
+        selected.push(*c);
+    }
+    Ok((Slots { record_id: 0, fields, pass_through }, selected))
+}
+
+/// Splits the profile's rules into those the extract can feed and those it
+/// cannot (a needed field has no column).
+pub fn plan_rules(profile: &dyn Profile, map: &ColumnMap) -> (Vec<usize>, Vec<(String, Vec<Field>)>) {
+    let ids = profile.rule_ids();
+    if !profile.skips_rules_with_absent_fields() {
+        return ((0..ids.len()).collect(), Vec::new());
+    }
+    let mut active = Vec::new();
+    let mut skipped = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        let mut missing: Vec<Field> = profile
+            .rule_fields(i)
+            .into_iter()
+            .filter(|f| map.fields[f.index()].is_none())
+            .collect();
+        missing.dedup();
+        if missing.is_empty() {
+            active.push(i);
+        } else {
+            skipped.push((id.clone(), missing));
+        }
+    }
+    (active, skipped)
+}
+
+fn read_all(
+    mut source: Box<dyn ChunkSource>,
+    tx: SyncSender<Result<(Chunk, (u64, Option<u64>))>>,
+) -> Result<()> {
+    loop {
+        match source.next_chunk() {
+            Ok(Some(chunk)) => {
+                let bytes = source.progress_bytes();
+                if tx.send(Ok((chunk, bytes))).is_err() {
+                    return Ok(());
+                }
+            }
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                let _ = tx.send(Err(e));
+                return Ok(());
+            }
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // the stages' shared state, passed once per run
+fn tokenize_all(
+    rx: Receiver<Result<(Chunk, (u64, Option<u64>))>>,
+    tx: &SyncSender<Vec<Part>>,
+    slots: &Slots,
+    profile: &dyn Profile,
+    active: &[usize],
+    opts: &RunOptions,
+    stats: &mut Stats,
+    total_rows: Option<u64>,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<()> {
+    for received in rx {
+        let (chunk, bytes) = received?;
+        let batch = opts.batch_rows.max(1);
+        let starts: Vec<usize> = (0..chunk.rows).step_by(batch).collect();
+        let parts = starts
+            .into_par_iter()
+            .map(|s| tokenize_range(&chunk, s..chunk.rows.min(s + batch), slots, profile, active, opts))
+            .collect::<Result<Vec<Part>>>()?;
+        for p in &parts {
+            stats.merge(&p.stats);
+        }
+        if tx.send(parts).is_err() {
+            // The writer stopped; its error is reported by the caller.
+            return Ok(());
+        }
+        progress(Progress { rows: stats.rows_in, bytes, total_rows });
+    }
+    Ok(())
+}
+
+fn tokenize_range(
+    chunk: &Chunk,
+    range: std::ops::Range<usize>,
+    slots: &Slots,
+    profile: &dyn Profile,
+    active: &[usize],
+    opts: &RunOptions,
+) -> Result<Part> {
+    let n = range.len();
+    let mut rows = Rows {
+        record_ids: Vec::with_capacity(n),
+        tokens: vec![Vec::with_capacity(n); active.len()],
+        pass_through: vec![Vec::with_capacity(n); slots.pass_through.len()],
+    };
+    let mut stats = Stats::new(active.len());
+    let mut rejects = Vec::new();
+    let mut out = RowOut::default();
+
+    for row in range {
+        stats.rows_in += 1;
+        let record_no = chunk.first_record + row as u64;
+        let id = chunk.columns[slots.record_id].text(row).map(|s| s.trim().to_string());
+        let problem = match chunk.malformed.binary_search_by_key(&row, |m| m.0) {
+            Ok(i) => Some(chunk.malformed[i].1.code()),
+            Err(_) if id.as_deref().is_none_or(str::is_empty) => Some("missing_record_id"),
+            Err(_) => None,
+        };
+        if let Some(reason) = problem {
+            reject_row(record_no, id, reason, opts, &mut stats, &mut rejects)?;
+            continue;
+        }
+
+        let record = Record {
+            values: std::array::from_fn(|i| slots.fields[i].map(|s| chunk.columns[s].raw(row))),
+        };
+        out.clear();
+        profile.tokenize(&record, &mut out);
+
+        let id = id.expect("checked above");
+        for &(field, reason) in &out.invalid {
+            *stats.invalid.entry((field, reason)).or_default() += 1;
+            if opts.rejects.is_some() {
+                rejects.push(Reject {
+                    record: record_no,
+                    record_id: Some(id.clone()),
+                    field: Some(field.name()),
+                    reason: reason.code(),
+                });
+            }
+        }
+        let mut any = false;
+        for (col, &rule) in active.iter().enumerate() {
+            let token = out.tokens[rule].take();
+            any |= token.is_some();
+            if token.is_none() {
+                stats.null_tokens[col] += 1;
+            }
+            rows.tokens[col].push(token);
+        }
+        if !any {
+            stats.rows_without_tokens += 1;
+        }
+        for (col, &slot) in slots.pass_through.iter().enumerate() {
+            rows.pass_through[col].push(chunk.columns[slot].text(row).map(|s| s.into_owned()));
+        }
+        rows.record_ids.push(id);
+        stats.rows_out += 1;
+    }
+    Ok(Part { rows, stats, rejects })
+}
+
+fn reject_row(
+    record: u64,
+    record_id: Option<String>,
+    reason: &'static str,
+    opts: &RunOptions,
+    stats: &mut Stats,
+    rejects: &mut Vec<Reject>,
+) -> Result<()> {
+    if opts.on_bad_row == RowPolicy::Fail {
+        let what = match reason {
+            "missing_record_id" => "record id is missing",
+            r if r == RowProblem::WrongFieldCount.code() => {
+                "wrong number of fields (compare with the header)"
+            }
+            _ => reason,
+        };
+        return Err(Error::Record {
+            at: Position { file: opts.input.clone(), record: Some(record), ..Position::default() },
+            reason: format!("{what}; use --on-bad-row skip to skip such rows"),
+        });
+    }
+    *stats.rows_rejected.entry(reason).or_default() += 1;
+    rejects.push(Reject { record, record_id: record_id.filter(|s| !s.is_empty()), field: None, reason });
+    Ok(())
+}
+
+fn write_all(
+    delivery: &mut Delivery,
+    rx: Receiver<Vec<Part>>,
+    mut rejects: Option<&mut BufWriter<std::fs::File>>,
+    n_rules: usize,
+    fail_after_rows: Option<u64>,
+) -> Result<Vec<(u64, CountMethod)>> {
+    let mut shared: Vec<SharedTokens> = (0..n_rules).map(|_| SharedTokens::default()).collect();
+    let mut written = 0u64;
+    for parts in rx {
+        for part in parts {
+            for (col, tokens) in part.rows.tokens.iter().enumerate() {
+                tokens.iter().flatten().for_each(|t| shared[col].add(t));
+            }
+            delivery.write(&part.rows)?;
+            if let Some(w) = rejects.as_deref_mut() {
+                write_rejects(w, &part.rejects)
+                    .map_err(|e| Error::Output { path: PathBuf::from("rejects"), reason: e.to_string() })?;
+            }
+            written += part.rows.record_ids.len() as u64;
+            if fail_after_rows.is_some_and(|n| written >= n) {
+                return Err(Error::Interrupted);
+            }
+        }
+    }
+    Ok(shared.iter().map(SharedTokens::repeated).collect())
+}
+
+fn open_rejects(path: &PathBuf) -> Result<BufWriter<std::fs::File>> {
+    let f = std::fs::File::create(path)
+        .map_err(|e| Error::Output { path: path.clone(), reason: e.to_string() })?;
+    let mut w = BufWriter::new(f);
+    w.write_all(b"record_number,record_id,field,reason\n")
+        .map_err(|e| Error::Output { path: path.clone(), reason: e.to_string() })?;
+    Ok(w)
+}
+
+fn write_rejects(w: &mut impl Write, rejects: &[Reject]) -> std::io::Result<()> {
+    for r in rejects {
+        let id = r.record_id.as_deref().unwrap_or("");
+        let id = if id.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", id.replace('"', "\"\""))
+        } else {
+            id.to_string()
+        };
+        writeln!(w, "{},{},{},{}", r.record, id, r.field.unwrap_or(""), r.reason)?;
+    }
+    Ok(())
+}
+
+fn temp_name(path: &std::path::Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    parent.join(format!(".{name}.pprl-tmp-{}", std::process::id()))
+}
+
+fn check_invalid_rate(stats: &Stats, opts: &RunOptions) -> Result<()> {
+    let Some(max) = opts.max_invalid_rate else { return Ok(()) };
+    if stats.rows_in == 0 {
+        return Ok(());
+    }
+    let lost = stats.rows_without_tokens + stats.rejected_total();
+    let rate = lost as f64 / stats.rows_in as f64;
+    if rate > max {
+        return Err(Error::Policy(format!(
+            "{lost} of {} rows ({:.2} %) got no token, more than --max-invalid-rate {max}",
+            stats.rows_in,
+            rate * 100.0
+        )));
+    }
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! Counts kept during a run: rows, invalid values by reason, null tokens,
+//! and tokens that more than one row shares.
+
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use serde::Serialize;
+
+use crate::field::{Field, Invalid};
+
+/// Counts of one run, mergeable across chunks and threads.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Data records read.
+    pub rows_in: u64,
+    /// Rows written.
+    pub rows_out: u64,
+    /// Rows skipped, by reason code.
+    pub rows_rejected: BTreeMap<&'static str, u64>,
+    /// Invalid field values by field and reason.
+    pub invalid: BTreeMap<(Field, Invalid), u64>,
+    /// Null tokens per rule, in rule order.
+    pub null_tokens: Vec<u64>,
+    /// Rows written with every token null.
+    pub rows_without_tokens: u64,
+}
+
+impl Stats {
+    /// Empty counts for `rules` rules.
+    pub fn new(rules: usize) -> Self {
+        Stats { null_tokens: vec![0; rules], ..Stats::default() }
+    }
+
+    /// Adds another set of counts.
+    pub fn merge(&mut self, other: &Stats) {
+        self.rows_in += other.rows_in;
+        self.rows_out += other.rows_out;
+        for (k, v) in &other.rows_rejected {
+            *self.rows_rejected.entry(k).or_default() += v;
+        }
+        for (k, v) in &other.invalid {
+            *self.invalid.entry(*k).or_default() += v;
+        }
+        if self.null_tokens.len() < other.null_tokens.len() {
+            self.null_tokens.resize(other.null_tokens.len(), 0);
+        }
+        for (a, b) in self.null_tokens.iter_mut().zip(&other.null_tokens) {
+            *a += b;
+        }
+        self.rows_without_tokens += other.rows_without_tokens;
+    }
+
+    /// Total rows rejected.
+    pub fn rejected_total(&self) -> u64 {
+        self.rows_rejected.values().sum()
+    }
+}
+
+/// How the count of shared tokens was obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CountMethod {
+    /// Every distinct token was held in memory (64-bit fingerprints; a
+    /// collision would need about 2^32 distinct tokens to be likely).
+    Exact,
+    /// More distinct tokens than [`EXACT_LIMIT`]: HyperLogLog estimate of
+    /// the distinct count, standard error about 0.8 %.
+    Estimate,
+}
+
+/// Distinct tokens per rule held exactly before switching to an estimate.
+/// 2^20 fingerprints take about 16 MiB per rule.
+pub const EXACT_LIMIT: usize = 1 << 20;
+
+/// Counts, for one rule, how many non-null tokens repeat an earlier one.
+#[derive(Debug, Clone)]
+pub struct SharedTokens {
+    seen: Option<HashSet<u64>>,
+    registers: Vec<u8>,
+    non_null: u64,
+}
+
+const HLL_BITS: u32 = 14;
+
+impl Default for SharedTokens {
+    fn default() -> Self {
+        SharedTokens { seen: Some(HashSet::new()), registers: vec![0; 1 << HLL_BITS], non_null: 0 }
+    }
+}
+
+impl SharedTokens {
+    /// Records one non-null token.
+    pub fn add(&mut self, token: &str) {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        token.hash(&mut h);
+        let x = h.finish();
+        self.non_null += 1;
+
+        let index = (x >> (64 - HLL_BITS)) as usize;
+        let rank = ((x << HLL_BITS) | (1 << (HLL_BITS - 1))).leading_zeros() as u8 + 1;
+        if rank > self.registers[index] {
+            self.registers[index] = rank;
+        }
+
+        if let Some(seen) = &mut self.seen {
+            seen.insert(x);
+            if seen.len() > EXACT_LIMIT {
+                self.seen = None;
+            }
+        }
+    }
+
+    /// Non-null tokens minus distinct tokens: the rows whose token another
+    /// row already has, and how that was counted.
+    pub fn repeated(&self) -> (u64, CountMethod) {
+        match &self.seen {
+            Some(seen) => (self.non_null - seen.len() as u64, CountMethod::Exact),
+            None => {
+                let distinct = self.estimate().min(self.non_null as f64);
+                ((self.non_null as f64 - distinct).round() as u64, CountMethod::Estimate)
+            }
+        }
+    }
+
+    /// The HyperLogLog distinct estimate (Flajolet et al. 2007, with the
+    /// small-range correction).
+    fn estimate(&self) -> f64 {
+        let m = self.registers.len() as f64;
+        let sum: f64 = self.registers.iter().map(|&r| 2f64.powi(-(r as i32))).sum();
+        let raw = 0.7213 / (1.0 + 1.079 / m) * m * m / sum;
+        let zeros = self.registers.iter().filter(|&&r| r == 0).count() as f64;
+        if raw <= 2.5 * m && zeros > 0.0 {
+            m * (m / zeros).ln()
+        } else {
+            raw
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_counts_repeats() {
+        let mut s = SharedTokens::default();
+        for t in ["a", "b", "a", "c", "a"] {
+            s.add(t);
+        }
+        assert_eq!(s.repeated(), (2, CountMethod::Exact));
+    }
+
+    #[test]
+    fn estimate_is_close() {
+        let mut s = SharedTokens::default();
+        let n = EXACT_LIMIT as u64 + 200_000;
+        for i in 0..n {
+            s.add(&format!("tok{}", i % (n - 100_000)));
+        }
+        let (rep, method) = s.repeated();
+        assert_eq!(method, CountMethod::Estimate);
+        let err = (rep as f64 - 100_000.0).abs() / n as f64;
+        assert!(err < 0.03, "repeated {rep}");
+    }
+}
