@@ -117,9 +117,8 @@ impl Config {
     /// (the config holds no personal data, so its message may be shown).
     pub fn load(path: &Path) -> Result<Config> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        toml::from_str(&text).map_err(|e| {
-            Error::Config(format!("{}: {}", path.display(), e.message().trim_end()))
-        })
+        toml::from_str(&text)
+            .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message().trim_end())))
     }
 
     /// The rules of the config, if it has any.
@@ -127,10 +126,16 @@ impl Config {
     /// # Errors
     /// [`Error::Config`] for a bad id, an unknown field or duplicate ids.
     pub fn rules(&self) -> Result<Option<Vec<Rule>>> {
-        let Some(list) = &self.rules else { return Ok(None) };
+        let Some(list) = &self.rules else {
+            return Ok(None);
+        };
         let mut rules = Vec::new();
         for rc in list {
-            let parts = rc.fields.iter().map(|f| Part::parse(f)).collect::<Result<Vec<_>>>()?;
+            let parts = rc
+                .fields
+                .iter()
+                .map(|f| Part::parse(f))
+                .collect::<Result<Vec<_>>>()?;
             let rule = Rule::new(&rc.id, parts)?;
             if rules.iter().any(|r: &Rule| r.id == rule.id) {
                 return Err(Error::Config(format!("rule id {} appears twice", rule.id)));
@@ -169,7 +174,9 @@ pub struct PprlAliases;
 
 impl Aliases for PprlAliases {
     fn field(&self, folded: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.header_aliases().contains(&folded))
+        Field::ALL
+            .into_iter()
+            .find(|f| f.header_aliases().contains(&folded))
     }
 
     fn is_record_id(&self, folded: &str) -> bool {
@@ -208,7 +215,9 @@ impl ColumnMap {
             let index = find_named(headers, name, "pass-through")?;
             let out = output_name(name)?;
             if map.pass_through.iter().any(|(_, n)| *n == out) {
-                return Err(Error::Config(format!("pass-through column {out} given twice")));
+                return Err(Error::Config(format!(
+                    "pass-through column {out} given twice"
+                )));
             }
             map.pass_through.push((index, out));
         }
@@ -222,12 +231,16 @@ fn find_named(headers: &[String], name: &str, what: &str) -> Result<usize> {
         .position(|h| h == name)
         .or_else(|| headers.iter().position(|h| h.eq_ignore_ascii_case(name)))
         .ok_or_else(|| {
-            Error::Config(format!("column {name:?} (for {what}) is not in the input header"))
+            Error::Config(format!(
+                "column {name:?} (for {what}) is not in the input header"
+            ))
         })
 }
 
 fn find_alias(headers: &[String], what: &str, is: impl Fn(&str) -> bool) -> Result<Option<usize>> {
-    let found: Vec<usize> = (0..headers.len()).filter(|&i| is(&header_key(&headers[i]))).collect();
+    let found: Vec<usize> = (0..headers.len())
+        .filter(|&i| is(&header_key(&headers[i])))
+        .collect();
     match found.as_slice() {
         [] => Ok(None),
         [one] => Ok(Some(*one)),
@@ -244,7 +257,13 @@ pub fn output_name(header: &str) -> Result<String> {
     let name: String = header
         .trim()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
     if is_column_name(&name) {
         Ok(name)
@@ -265,9 +284,15 @@ mod tests {
 
     #[test]
     fn aliases_match_common_headers() {
-        let headers = h(&["Rec_ID", "GivenName", "surname", "Date of Birth", "ZIP", "state"]);
-        let m = ColumnMap::resolve(&headers, &ColumnsConfig::default(), &[], &PprlAliases)
-            .unwrap();
+        let headers = h(&[
+            "Rec_ID",
+            "GivenName",
+            "surname",
+            "Date of Birth",
+            "ZIP",
+            "state",
+        ]);
+        let m = ColumnMap::resolve(&headers, &ColumnsConfig::default(), &[], &PprlAliases).unwrap();
         assert_eq!(m.record_id, Some(0));
         assert_eq!(m.fields[Field::FirstName.index()], Some(1));
         assert_eq!(m.fields[Field::BirthDate.index()], Some(3));
@@ -277,14 +302,22 @@ mod tests {
 
     #[test]
     fn configured_column_must_exist() {
-        let cols = ColumnsConfig { ssn: Some("soc".into()), ..Default::default() };
+        let cols = ColumnsConfig {
+            ssn: Some("soc".into()),
+            ..Default::default()
+        };
         let err = ColumnMap::resolve(&h(&["id"]), &cols, &[], &PprlAliases).unwrap_err();
         assert!(err.to_string().contains("\"soc\""));
     }
 
     #[test]
     fn ambiguous_alias_is_an_error() {
-        let r = ColumnMap::resolve(&h(&["zip", "postcode"]), &Default::default(), &[], &PprlAliases);
+        let r = ColumnMap::resolve(
+            &h(&["zip", "postcode"]),
+            &Default::default(),
+            &[],
+            &PprlAliases,
+        );
         assert!(r.is_err());
     }
 
@@ -297,10 +330,9 @@ mod tests {
     #[test]
     fn unknown_config_keys_are_rejected() {
         assert!(toml::from_str::<Config>("[columns]\nfirstname = \"x\"").is_err());
-        let c: Config = toml::from_str(
-            "[[rules]]\nid = \"t_a\"\nfields = [\"last_name\", \"first_name[1]\"]",
-        )
-        .unwrap();
+        let c: Config =
+            toml::from_str("[[rules]]\nid = \"t_a\"\nfields = [\"last_name\", \"first_name[1]\"]")
+                .unwrap();
         assert_eq!(c.rules().unwrap().unwrap()[0].parts.len(), 2);
     }
 }

@@ -27,8 +27,7 @@ use crate::error::{Error, Result};
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 
 /// OpenToken's blank token: 64 ASCII zeros.
-pub const BLANK_ZEROS: &str =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+pub const BLANK_ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// How rows are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +71,11 @@ impl DeliveryOptions {
     /// True when the destination is one file rather than a directory.
     pub fn single_file(&self) -> bool {
         matches!(
-            self.path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref(),
+            self.path
+                .extension()
+                .and_then(|e| e.to_str())
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
             Some("parquet" | "csv")
         )
     }
@@ -80,8 +83,15 @@ impl DeliveryOptions {
     /// The metadata file beside the destination: `<dest>.metadata.json`,
     /// with a single file's extension replaced.
     pub fn metadata_path(&self) -> PathBuf {
-        let base = if self.single_file() { self.path.with_extension("") } else { self.path.clone() };
-        let name = base.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let base = if self.single_file() {
+            self.path.with_extension("")
+        } else {
+            self.path.clone()
+        };
+        let name = base
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         base.with_file_name(format!("{name}.metadata.json"))
     }
 }
@@ -128,10 +138,15 @@ impl Delivery {
         pass_through: &[String],
     ) -> Result<Delivery> {
         if opts.format == TableFormat::Csv && opts.layout == Layout::Wide {
-            return Err(Error::Config("CSV output is available only with --layout long".into()));
+            return Err(Error::Config(
+                "CSV output is available only with --layout long".into(),
+            ));
         }
         if (opts.path.exists() || opts.metadata_path().exists()) && !opts.overwrite {
-            return Err(out_err(&opts.path, "already exists (use --overwrite to replace it)"));
+            return Err(out_err(
+                &opts.path,
+                "already exists (use --overwrite to replace it)",
+            ));
         }
         let parent = parent_dir(&opts.path);
         std::fs::create_dir_all(&parent).map_err(|e| out_err(&parent, &e.to_string()))?;
@@ -213,11 +228,16 @@ impl Delivery {
         self.writer = Some(match self.opts.format {
             TableFormat::Parquet => {
                 let props = writer_properties(&self.opts, &self.schema);
-                TableWriter::Parquet(ArrowWriter::try_new(file, self.schema.clone(), Some(props))?)
+                TableWriter::Parquet(ArrowWriter::try_new(
+                    file,
+                    self.schema.clone(),
+                    Some(props),
+                )?)
             }
             TableFormat::Csv => {
                 let mut w = BufWriter::with_capacity(1 << 20, file);
-                w.write_all(b"RuleId,Token,RecordId\n").map_err(|e| out_err(&path, &e.to_string()))?;
+                w.write_all(b"RuleId,Token,RecordId\n")
+                    .map_err(|e| out_err(&path, &e.to_string()))?;
                 TableWriter::Csv(w)
             }
         });
@@ -245,7 +265,9 @@ impl Delivery {
     fn batch(&self, rows: &Rows, start: usize, end: usize) -> Result<RecordBatch> {
         let columns: Vec<ArrayRef> = match self.opts.layout {
             Layout::Wide => {
-                let mut cols = vec![strings(rows.record_ids[start..end].iter().map(|s| Some(s.as_str())))];
+                let mut cols = vec![strings(
+                    rows.record_ids[start..end].iter().map(|s| Some(s.as_str())),
+                )];
                 for col in rows.tokens.iter().chain(&rows.pass_through) {
                     cols.push(strings(col[start..end].iter().map(|v| v.as_deref())));
                 }
@@ -268,7 +290,11 @@ impl Delivery {
                         id.append_value(&rows.record_ids[r]);
                     }
                 }
-                vec![Arc::new(rule.finish()), Arc::new(token.finish()), Arc::new(id.finish())]
+                vec![
+                    Arc::new(rule.finish()),
+                    Arc::new(token.finish()),
+                    Arc::new(id.finish()),
+                ]
             }
         };
         Ok(RecordBatch::try_new(self.schema.clone(), columns)?)
@@ -342,15 +368,25 @@ fn parent_dir(path: &Path) -> PathBuf {
 
 /// A hidden temporary name beside `path`, unique to this process.
 fn temp_sibling(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut nonce = [0u8; 4];
     let _ = getrandom::fill(&mut nonce);
-    let tmp = format!(".{name}.pprl-tmp-{}-{}", std::process::id(), hex::encode(nonce));
+    let tmp = format!(
+        ".{name}.pprl-tmp-{}-{}",
+        std::process::id(),
+        hex::encode(nonce)
+    );
     parent_dir(path).join(tmp)
 }
 
 fn out_err(path: &Path, reason: &str) -> Error {
-    Error::Output { path: path.to_path_buf(), reason: reason.to_string() }
+    Error::Output {
+        path: path.to_path_buf(),
+        reason: reason.to_string(),
+    }
 }
 
 fn strings<'a>(values: impl ExactSizeIterator<Item = Option<&'a str>>) -> ArrayRef {
@@ -388,7 +424,10 @@ fn writer_properties(opts: &DeliveryOptions, schema: &Schema) -> WriterPropertie
         .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
         .set_created_by(format!("pprl version {}", env!("CARGO_PKG_VERSION")))
         .set_key_value_metadata(Some(
-            opts.footer.iter().map(|(k, v)| KeyValue::new(k.clone(), v.clone())).collect(),
+            opts.footer
+                .iter()
+                .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+                .collect(),
         ));
     for f in schema.fields() {
         let token_column = match opts.layout {

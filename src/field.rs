@@ -73,7 +73,7 @@ impl fmt::Display for Field {
 }
 
 /// Header names recognised for the record id column.
-pub const RECORD_ID_ALIASES: &[&str] = &["recordid", "recid", "id"];
+pub const RECORD_ID_ALIASES: &[&str] = &["recordid", "recid", "id", "patientid", "personid"];
 
 /// Folds a header for alias matching: lowercase, with `_`, `-`, spaces and
 /// a leading byte-order mark removed. `First_Name`, `first-name` and

@@ -54,7 +54,10 @@ pub fn build(settings: &RunSettings, outcome: &Outcome) -> Map<String, Value> {
     m.insert("tool_version".into(), env!("CARGO_PKG_VERSION").into());
     m.insert("profile".into(), settings.profile.clone().into());
     m.insert("spec_version".into(), settings.spec_version.clone().into());
-    m.insert("collaboration".into(), settings.collaboration.clone().into());
+    m.insert(
+        "collaboration".into(),
+        settings.collaboration.clone().into(),
+    );
     m.insert("key_id".into(), settings.key_id.clone().into());
     m.insert("as_of".into(), settings.as_of.clone().into());
     m.insert("started_at".into(), settings.started_at.clone().into());
@@ -84,19 +87,30 @@ pub fn build(settings: &RunSettings, outcome: &Outcome) -> Map<String, Value> {
     rows.insert("rejected".into(), s.rejected_total().into());
     rows.insert("rejected_by_reason".into(), to_value(&s.rows_rejected));
     rows.insert("without_any_token".into(), s.rows_without_tokens.into());
-    rows.insert("accounted".into(), (s.rows_in == s.rows_out + s.rejected_total()).into());
+    rows.insert(
+        "accounted".into(),
+        (s.rows_in == s.rows_out + s.rejected_total()).into(),
+    );
     m.insert("rows".into(), Value::Object(rows));
 
     let mut invalid: BTreeMap<&str, BTreeMap<&str, u64>> = BTreeMap::new();
     for ((field, reason), n) in &s.invalid {
-        *invalid.entry(field.name()).or_default().entry(reason.code()).or_default() += n;
+        *invalid
+            .entry(field.name())
+            .or_default()
+            .entry(reason.code())
+            .or_default() += n;
     }
     m.insert("invalid_values".into(), to_value(&invalid));
 
     let mut tokens = Map::new();
     for (i, id) in outcome.rules.iter().enumerate() {
         let nulls = s.null_tokens.get(i).copied().unwrap_or(0);
-        let (rows, method) = outcome.repeated_tokens.get(i).copied().unwrap_or((0, CountMethod::Exact));
+        let (rows, method) = outcome
+            .repeated_tokens
+            .get(i)
+            .copied()
+            .unwrap_or((0, CountMethod::Exact));
         tokens.insert(
             id.clone(),
             serde_json::json!({
@@ -110,7 +124,11 @@ pub fn build(settings: &RunSettings, outcome: &Outcome) -> Map<String, Value> {
 
     let secs = outcome.elapsed.as_secs_f64();
     m.insert("elapsed_seconds".into(), round3(secs).into());
-    let rate = if secs > 0.0 { s.rows_in as f64 / secs } else { 0.0 };
+    let rate = if secs > 0.0 {
+        s.rows_in as f64 / secs
+    } else {
+        0.0
+    };
     m.insert("rows_per_second".into(), rate.round().into());
     m
 }

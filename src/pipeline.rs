@@ -111,10 +111,15 @@ impl Finished {
     /// [`Error::Output`] when a rename fails.
     pub fn commit(mut self, metadata_json: &str) -> Result<PathBuf> {
         if let Some((tmp, dest)) = self.rejects.take() {
-            std::fs::rename(&tmp, &dest)
-                .map_err(|e| Error::Output { path: dest.clone(), reason: e.to_string() })?;
+            std::fs::rename(&tmp, &dest).map_err(|e| Error::Output {
+                path: dest.clone(),
+                reason: e.to_string(),
+            })?;
         }
-        self.delivery.take().expect("committed once").commit(metadata_json)
+        self.delivery
+            .take()
+            .expect("committed once")
+            .commit(metadata_json)
     }
 }
 
@@ -184,11 +189,19 @@ pub fn run(
     let result = thread::scope(|scope| -> Result<(Stats, Vec<(u64, CountMethod)>)> {
         let reader = scope.spawn(move || read_all(source, chunk_tx));
         let writer = scope.spawn(|| {
-            write_all(&mut delivery, part_rx, rejects_out.as_mut(), n_rules, opts.fail_after_rows)
+            write_all(
+                &mut delivery,
+                part_rx,
+                rejects_out.as_mut(),
+                n_rules,
+                opts.fail_after_rows,
+            )
         });
 
         let mut stats = Stats::new(n_rules);
-        let tokenized = tokenize_all(chunk_rx, &part_tx, &slots, profile, &active, opts, &mut stats, total_rows, progress);
+        let tokenized = tokenize_all(
+            chunk_rx, &part_tx, &slots, profile, &active, opts, &mut stats, total_rows, progress,
+        );
         drop(part_tx);
 
         let written = writer.join().expect("writer thread does not panic");
@@ -198,19 +211,43 @@ pub fn run(
         let repeated = written?;
         Ok((stats, repeated))
     });
-    let (stats, repeated_tokens) = result?;
+    let (stats, repeated_tokens) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            drop(rejects_out);
+            if let Some((tmp, _)) = &rejects_tmp {
+                let _ = std::fs::remove_file(tmp);
+            }
+            return Err(e);
+        }
+    };
 
-    if let Some(out) = rejects_out.take() {
-        let path = rejects_tmp.as_ref().map(|(t, _)| t.clone()).unwrap_or_default();
+    let outcome = Outcome {
+        stats,
+        rules,
+        skipped_rules,
+        repeated_tokens,
+        elapsed: started.elapsed(),
+    };
+    // From here on, dropping `finished` on an error removes every temporary
+    // file.
+    let finished = Finished {
+        delivery: Some(delivery),
+        rejects: rejects_tmp,
+        outcome,
+    };
+    if let (Some(out), Some((path, _))) = (rejects_out.take(), &finished.rejects) {
+        let err = |e: String| Error::Output {
+            path: path.clone(),
+            reason: e,
+        };
         out.into_inner()
-            .map_err(|e| Error::Output { path: path.clone(), reason: e.to_string() })?
+            .map_err(|e| err(e.to_string()))?
             .sync_all()
-            .map_err(|e| Error::Output { path, reason: e.to_string() })?;
+            .map_err(|e| err(e.to_string()))?;
     }
-    check_invalid_rate(&stats, opts)?;
-
-    let outcome = Outcome { stats, rules, skipped_rules, repeated_tokens, elapsed: started.elapsed() };
-    Ok(Finished { delivery: Some(delivery), rejects: rejects_tmp, outcome })
+    check_invalid_rate(&finished.outcome.stats, opts)?;
+    Ok(finished)
 }
 
 /// Chooses the chunk columns: record id first, then present fields, then
@@ -233,12 +270,22 @@ fn plan_columns(map: &ColumnMap, opts: &RunOptions) -> Result<(Slots, Vec<usize>
         pass_through.push(selected.len());
         selected.push(*c);
     }
-    Ok((Slots { record_id: 0, fields, pass_through }, selected))
+    Ok((
+        Slots {
+            record_id: 0,
+            fields,
+            pass_through,
+        },
+        selected,
+    ))
 }
 
 /// Splits the profile's rules into those the extract can feed and those it
 /// cannot (a needed field has no column).
-pub fn plan_rules(profile: &dyn Profile, map: &ColumnMap) -> (Vec<usize>, Vec<(String, Vec<Field>)>) {
+pub fn plan_rules(
+    profile: &dyn Profile,
+    map: &ColumnMap,
+) -> (Vec<usize>, Vec<(String, Vec<Field>)>) {
     let ids = profile.rule_ids();
     if !profile.skips_rules_with_absent_fields() {
         return ((0..ids.len()).collect(), Vec::new());
@@ -300,7 +347,16 @@ fn tokenize_all(
         let starts: Vec<usize> = (0..chunk.rows).step_by(batch).collect();
         let parts = starts
             .into_par_iter()
-            .map(|s| tokenize_range(&chunk, s..chunk.rows.min(s + batch), slots, profile, active, opts))
+            .map(|s| {
+                tokenize_range(
+                    &chunk,
+                    s..chunk.rows.min(s + batch),
+                    slots,
+                    profile,
+                    active,
+                    opts,
+                )
+            })
             .collect::<Result<Vec<Part>>>()?;
         for p in &parts {
             stats.merge(&p.stats);
@@ -309,7 +365,11 @@ fn tokenize_all(
             // The writer stopped; its error is reported by the caller.
             return Ok(());
         }
-        progress(Progress { rows: stats.rows_in, bytes, total_rows });
+        progress(Progress {
+            rows: stats.rows_in,
+            bytes,
+            total_rows,
+        });
     }
     Ok(())
 }
@@ -335,7 +395,9 @@ fn tokenize_range(
     for row in range {
         stats.rows_in += 1;
         let record_no = chunk.first_record + row as u64;
-        let id = chunk.columns[slots.record_id].text(row).map(|s| s.trim().to_string());
+        let id = chunk.columns[slots.record_id]
+            .text(row)
+            .map(|s| s.trim().to_string());
         let problem = match chunk.malformed.binary_search_by_key(&row, |m| m.0) {
             Ok(i) => Some(chunk.malformed[i].1.code()),
             Err(_) if id.as_deref().is_none_or(str::is_empty) => Some("missing_record_id"),
@@ -382,7 +444,11 @@ fn tokenize_range(
         rows.record_ids.push(id);
         stats.rows_out += 1;
     }
-    Ok(Part { rows, stats, rejects })
+    Ok(Part {
+        rows,
+        stats,
+        rejects,
+    })
 }
 
 fn reject_row(
@@ -402,12 +468,21 @@ fn reject_row(
             _ => reason,
         };
         return Err(Error::Record {
-            at: Position { file: opts.input.clone(), record: Some(record), ..Position::default() },
+            at: Position {
+                file: opts.input.clone(),
+                record: Some(record),
+                ..Position::default()
+            },
             reason: format!("{what}; use --on-bad-row skip to skip such rows"),
         });
     }
     *stats.rows_rejected.entry(reason).or_default() += 1;
-    rejects.push(Reject { record, record_id: record_id.filter(|s| !s.is_empty()), field: None, reason });
+    rejects.push(Reject {
+        record,
+        record_id: record_id.filter(|s| !s.is_empty()),
+        field: None,
+        reason,
+    });
     Ok(())
 }
 
@@ -427,8 +502,10 @@ fn write_all(
             }
             delivery.write(&part.rows)?;
             if let Some(w) = rejects.as_deref_mut() {
-                write_rejects(w, &part.rejects)
-                    .map_err(|e| Error::Output { path: PathBuf::from("rejects"), reason: e.to_string() })?;
+                write_rejects(w, &part.rejects).map_err(|e| Error::Output {
+                    path: PathBuf::from("rejects"),
+                    reason: e.to_string(),
+                })?;
             }
             written += part.rows.record_ids.len() as u64;
             if fail_after_rows.is_some_and(|n| written >= n) {
@@ -440,11 +517,16 @@ fn write_all(
 }
 
 fn open_rejects(path: &PathBuf) -> Result<BufWriter<std::fs::File>> {
-    let f = std::fs::File::create(path)
-        .map_err(|e| Error::Output { path: path.clone(), reason: e.to_string() })?;
+    let f = std::fs::File::create(path).map_err(|e| Error::Output {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
     let mut w = BufWriter::new(f);
     w.write_all(b"record_number,record_id,field,reason\n")
-        .map_err(|e| Error::Output { path: path.clone(), reason: e.to_string() })?;
+        .map_err(|e| Error::Output {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
     Ok(w)
 }
 
@@ -456,19 +538,34 @@ fn write_rejects(w: &mut impl Write, rejects: &[Reject]) -> std::io::Result<()> 
         } else {
             id.to_string()
         };
-        writeln!(w, "{},{},{},{}", r.record, id, r.field.unwrap_or(""), r.reason)?;
+        writeln!(
+            w,
+            "{},{},{},{}",
+            r.record,
+            id,
+            r.field.unwrap_or(""),
+            r.reason
+        )?;
     }
     Ok(())
 }
 
 fn temp_name(path: &std::path::Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
     parent.join(format!(".{name}.pprl-tmp-{}", std::process::id()))
 }
 
 fn check_invalid_rate(stats: &Stats, opts: &RunOptions) -> Result<()> {
-    let Some(max) = opts.max_invalid_rate else { return Ok(()) };
+    let Some(max) = opts.max_invalid_rate else {
+        return Ok(());
+    };
     if stats.rows_in == 0 {
         return Ok(());
     }

@@ -82,7 +82,11 @@ pub struct SpecV1 {
 impl SpecV1 {
     /// A profile with the given normalizer, rules and keyed tokenizer.
     pub fn new(normalizer: Normalizer, rules: Vec<Rule>, tokenizer: Tokenizer) -> Self {
-        SpecV1 { normalizer, rules, tokenizer }
+        SpecV1 {
+            normalizer,
+            rules,
+            tokenizer,
+        }
     }
 
     /// The rules in force.
@@ -111,7 +115,9 @@ impl Profile for SpecV1 {
     fn tokenize(&self, record: &Record<'_>, out: &mut RowOut) {
         let mut normalized: [Option<String>; 6] = Default::default();
         for field in Field::ALL {
-            let Some(raw) = record.get(field) else { continue };
+            let Some(raw) = record.get(field) else {
+                continue;
+            };
             match self.normalizer.normalize(field, raw) {
                 Ok(v) => normalized[field.index()] = Some(v),
                 Err(reason) => out.invalid.push((field, reason)),

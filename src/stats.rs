@@ -28,7 +28,10 @@ pub struct Stats {
 impl Stats {
     /// Empty counts for `rules` rules.
     pub fn new(rules: usize) -> Self {
-        Stats { null_tokens: vec![0; rules], ..Stats::default() }
+        Stats {
+            null_tokens: vec![0; rules],
+            ..Stats::default()
+        }
     }
 
     /// Adds another set of counts.
@@ -84,7 +87,11 @@ const HLL_BITS: u32 = 14;
 
 impl Default for SharedTokens {
     fn default() -> Self {
-        SharedTokens { seen: Some(HashSet::new()), registers: vec![0; 1 << HLL_BITS], non_null: 0 }
+        SharedTokens {
+            seen: Some(HashSet::new()),
+            registers: vec![0; 1 << HLL_BITS],
+            non_null: 0,
+        }
     }
 }
 
@@ -117,7 +124,10 @@ impl SharedTokens {
             Some(seen) => (self.non_null - seen.len() as u64, CountMethod::Exact),
             None => {
                 let distinct = self.estimate().min(self.non_null as f64);
-                ((self.non_null as f64 - distinct).round() as u64, CountMethod::Estimate)
+                (
+                    (self.non_null as f64 - distinct).round() as u64,
+                    CountMethod::Estimate,
+                )
             }
         }
     }

@@ -39,13 +39,16 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
     };
     if let Some(n) = args.threads {
         // Only the first call configures the global pool; this is the first.
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
     let as_of = parse_as_of(args.as_of.as_deref())?;
     let extract_opts = extract_options(&args, &config)?;
-    let key_path = args.key_file.clone().ok_or_else(|| {
-        Error::Key("no key: pass --key-file FILE or set PPRL_KEY_FILE".into())
-    })?;
+    let key_path = args
+        .key_file
+        .clone()
+        .ok_or_else(|| Error::Key("no key: pass --key-file FILE or set PPRL_KEY_FILE".into()))?;
     if key_file_is_shared(&key_path) {
         tracing::warn!(
             "key file {} can be read by other users; chmod 600 it",
@@ -57,13 +60,21 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
     let source = extract::open(&extract_opts)?;
     let mut pass_through = config.output.pass_through.clone();
     pass_through.extend(args.pass_through.iter().map(|s| s.trim().to_string()));
-    let map = ColumnMap::resolve(source.headers(), &config.columns, &pass_through, &*prepared.aliases)?;
+    let map = ColumnMap::resolve(
+        source.headers(),
+        &config.columns,
+        &pass_through,
+        &*prepared.aliases,
+    )?;
     warn_about_columns(&map, source.headers());
 
     let (active, skipped) = pipeline::plan_rules(&*prepared.profile, &map);
     for (id, missing) in &skipped {
         let names: Vec<&str> = missing.iter().map(|f| f.name()).collect();
-        tracing::warn!("rule {id} skipped: the extract has no {} column", names.join(", "));
+        tracing::warn!(
+            "rule {id} skipped: the extract has no {} column",
+            names.join(", ")
+        );
     }
     if active.is_empty() {
         return Err(Error::Config(
@@ -71,7 +82,10 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
         ));
     }
     let rule_ids = prepared.profile.rule_ids();
-    let columns: Vec<String> = active.iter().map(|&i| rule_ids[i].to_ascii_lowercase()).collect();
+    let columns: Vec<String> = active
+        .iter()
+        .map(|&i| rule_ids[i].to_ascii_lowercase())
+        .collect();
     let pass_names: Vec<String> = map.pass_through.iter().map(|(_, n)| n.clone()).collect();
     check_name_clashes(&columns, &pass_names)?;
 
@@ -94,7 +108,14 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
     };
     let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let bar = Bar::new(quiet);
-    let finished = pipeline::run(source, &map, &*prepared.profile, delivery, &run_opts, &|p| bar.update(p));
+    let finished = pipeline::run(
+        source,
+        &map,
+        &*prepared.profile,
+        delivery,
+        &run_opts,
+        &|p| bar.update(p),
+    );
     bar.finish();
     let finished = finished?;
 
@@ -147,17 +168,29 @@ fn prepare_profile(
                 ));
             }
             let secret = Secret::from_hex_file(key_path)?;
-            let collaboration = args.collaboration.clone().unwrap_or_else(|| DEFAULT_COLLABORATION.into());
+            let collaboration = args
+                .collaboration
+                .clone()
+                .unwrap_or_else(|| DEFAULT_COLLABORATION.into());
             let key = TokenKey::derive(&secret, &collaboration);
             tracing::info!("key id {} for collaboration {collaboration}", key.key_id());
             let mut opts = NormalizeOptions::new(as_of);
-            if let Some(f) = args.date_format.clone().or(config.input.date_format.clone()) {
+            if let Some(f) = args
+                .date_format
+                .clone()
+                .or(config.input.date_format.clone())
+            {
                 opts.date_format = f;
             }
-            if let Some(c) = args.postal_country.clone().or(config.input.postal_country.clone()) {
+            if let Some(c) = args
+                .postal_country
+                .clone()
+                .or(config.input.postal_country.clone())
+            {
                 opts.postal_country = c;
             }
-            opts.excel_serial_dates = args.excel_dates || config.input.excel_serial_dates.unwrap_or(false);
+            opts.excel_serial_dates =
+                args.excel_dates || config.input.excel_serial_dates.unwrap_or(false);
             let normalizer = Normalizer::new(opts)?;
             let rules = config.rules()?.unwrap_or_else(default_rules);
             let described = rules
@@ -179,8 +212,14 @@ fn prepare_profile(
 }
 
 /// The OpenToken profile.
-fn opentoken_profile(_args: &TokenizeArgs, _key_path: &Path, _as_of: NaiveDate) -> Result<Prepared> {
-    Err(Error::Config("the OpenToken profile is not available yet".into()))
+fn opentoken_profile(
+    _args: &TokenizeArgs,
+    _key_path: &Path,
+    _as_of: NaiveDate,
+) -> Result<Prepared> {
+    Err(Error::Config(
+        "the OpenToken profile is not available yet".into(),
+    ))
 }
 
 fn parse_as_of(text: Option<&str>) -> Result<NaiveDate> {
@@ -193,18 +232,30 @@ fn parse_as_of(text: Option<&str>) -> Result<NaiveDate> {
 
 fn extract_options(args: &TokenizeArgs, config: &Config) -> Result<ExtractOptions> {
     let path = (args.input.as_os_str() != "-").then(|| args.input.clone());
-    let delimiter = match args.delimiter.as_deref().or(config.input.delimiter.as_deref()) {
+    let delimiter = match args
+        .delimiter
+        .as_deref()
+        .or(config.input.delimiter.as_deref())
+    {
         None => b',',
         Some("tab" | "\\t" | "\t") => b'\t',
         Some(d) if d.len() == 1 && d.is_ascii() => d.as_bytes()[0],
         Some(_) => {
-            return Err(Error::Config("--delimiter must be one ASCII character or `tab`".into()))
+            return Err(Error::Config(
+                "--delimiter must be one ASCII character or `tab`".into(),
+            ))
         }
     };
-    let encoding = match args.encoding.as_deref().or(config.input.encoding.as_deref()) {
+    let encoding = match args
+        .encoding
+        .as_deref()
+        .or(config.input.encoding.as_deref())
+    {
         None => Encoding::Utf8,
         Some(name) => Encoding::parse(name).ok_or_else(|| {
-            Error::Config(format!("unknown encoding {name:?}; use utf-8, latin1 or windows-1252"))
+            Error::Config(format!(
+                "unknown encoding {name:?}; use utf-8, latin1 or windows-1252"
+            ))
         })?,
     };
     Ok(ExtractOptions {
@@ -217,18 +268,34 @@ fn extract_options(args: &TokenizeArgs, config: &Config) -> Result<ExtractOption
 }
 
 fn delivery_options(args: &TokenizeArgs, prepared: &Prepared) -> Result<DeliveryOptions> {
-    let ext = args.output.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-    let format = if ext.as_deref() == Some("csv") { TableFormat::Csv } else { TableFormat::Parquet };
+    let ext = args
+        .output
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let format = if ext.as_deref() == Some("csv") {
+        TableFormat::Csv
+    } else {
+        TableFormat::Parquet
+    };
     let layout = match args.layout {
         LayoutArg::Wide => Layout::Wide,
         LayoutArg::Long => Layout::Long,
     };
     if args.max_rows_per_file == Some(0) {
-        return Err(Error::Config("--max-rows-per-file must be at least 1".into()));
+        return Err(Error::Config(
+            "--max-rows-per-file must be at least 1".into(),
+        ));
     }
     let mut footer = vec![
-        ("pprl.profile".to_string(), prepared.profile.name().to_string()),
-        ("pprl.spec_version".to_string(), prepared.profile.spec_version().to_string()),
+        (
+            "pprl.profile".to_string(),
+            prepared.profile.name().to_string(),
+        ),
+        (
+            "pprl.spec_version".to_string(),
+            prepared.profile.spec_version().to_string(),
+        ),
     ];
     if let Some(c) = &prepared.collaboration {
         footer.push(("pprl.collaboration".into(), c.clone()));
@@ -247,21 +314,47 @@ fn delivery_options(args: &TokenizeArgs, prepared: &Prepared) -> Result<Delivery
     })
 }
 
-fn input_settings(opts: &ExtractOptions, config: &Config, args: &TokenizeArgs) -> BTreeMap<String, Value> {
+fn input_settings(
+    opts: &ExtractOptions,
+    config: &Config,
+    args: &TokenizeArgs,
+) -> BTreeMap<String, Value> {
     let mut m = BTreeMap::new();
     let format = match opts.format {
         InputFormat::Csv => "csv",
         InputFormat::Parquet => "parquet",
     };
     m.insert("format".into(), format.into());
-    let name = opts.path.as_ref().and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned());
-    m.insert("file_name".into(), name.unwrap_or_else(|| "<stdin>".into()).into());
+    let name = opts
+        .path
+        .as_ref()
+        .and_then(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned());
+    m.insert(
+        "file_name".into(),
+        name.unwrap_or_else(|| "<stdin>".into()).into(),
+    );
     m.insert("encoding".into(), opts.encoding.name().into());
-    m.insert("delimiter".into(), (opts.delimiter as char).to_string().into());
-    let date_format = args.date_format.clone().or(config.input.date_format.clone());
-    m.insert("date_format".into(), date_format.unwrap_or_else(|| "%Y-%m-%d".into()).into());
-    let country = args.postal_country.clone().or(config.input.postal_country.clone());
-    m.insert("postal_country".into(), country.unwrap_or_else(|| "US".into()).to_uppercase().into());
+    m.insert(
+        "delimiter".into(),
+        (opts.delimiter as char).to_string().into(),
+    );
+    let date_format = args
+        .date_format
+        .clone()
+        .or(config.input.date_format.clone());
+    m.insert(
+        "date_format".into(),
+        date_format.unwrap_or_else(|| "%Y-%m-%d".into()).into(),
+    );
+    let country = args
+        .postal_country
+        .clone()
+        .or(config.input.postal_country.clone());
+    m.insert(
+        "postal_country".into(),
+        country.unwrap_or_else(|| "US".into()).to_uppercase().into(),
+    );
     let excel = args.excel_dates || config.input.excel_serial_dates.unwrap_or(false);
     m.insert("excel_serial_dates".into(), excel.into());
     m

@@ -43,7 +43,10 @@ impl CsvSource {
             None => (Box::new(std::io::stdin()), None),
         };
         let bytes_read = Arc::new(AtomicU64::new(0));
-        let counting = CountingReader { inner, count: bytes_read.clone() };
+        let counting = CountingReader {
+            inner,
+            count: bytes_read.clone(),
+        };
         let reader = csv::ReaderBuilder::new()
             .delimiter(opts.delimiter)
             .has_headers(false)
@@ -68,45 +71,75 @@ impl CsvSource {
     }
 
     fn position(&self, record: Option<u64>) -> Position {
-        Position { file: self.path.clone(), record, ..Position::default() }
+        Position {
+            file: self.path.clone(),
+            record,
+            ..Position::default()
+        }
     }
 
     fn read_header(&mut self) -> Result<()> {
         let mut header = ByteRecord::new();
-        let got = self.reader.read_byte_record(&mut header).map_err(|e| self.csv_error(e, 0))?;
+        let got = self
+            .reader
+            .read_byte_record(&mut header)
+            .map_err(|e| self.csv_error(e, 0))?;
         if !got {
             let at = self.position(None);
-            return Err(Error::Input { at, reason: "input is empty (no header row)".into() });
+            return Err(Error::Input {
+                at,
+                reason: "input is empty (no header row)".into(),
+            });
         }
         for (i, field) in header.iter().enumerate() {
             let name = decode(field, self.encoding, &mut self.decoded)
                 .map(|s| s.trim().to_string())
                 .map_err(|_| Error::Record {
-                    at: Position { byte: Some(0), ..self.position(Some(0)) },
+                    at: Position {
+                        byte: Some(0),
+                        ..self.position(Some(0))
+                    },
                     reason: format!("header column {} is not valid UTF-8", i + 1),
                 })?;
             self.headers.push(name);
         }
         if self.headers.iter().all(|h| h.is_empty()) {
             let at = self.position(Some(0));
-            return Err(Error::Input { at, reason: "header row is empty".into() });
+            return Err(Error::Input {
+                at,
+                reason: "header row is empty".into(),
+            });
         }
         Ok(())
     }
 
     fn csv_error(&self, e: csv::Error, record: u64) -> Error {
         let byte = e.position().map(|p| p.byte());
-        let at = Position { byte, ..self.position(Some(record)) };
+        let at = Position {
+            byte,
+            ..self.position(Some(record))
+        };
         match e.into_kind() {
-            csv::ErrorKind::Io(io) => Error::Input { at, reason: format!("read failed: {io}") },
-            _ => Error::Record { at, reason: "malformed CSV".into() },
+            csv::ErrorKind::Io(io) => Error::Input {
+                at,
+                reason: format!("read failed: {io}"),
+            },
+            _ => Error::Record {
+                at,
+                reason: "malformed CSV".into(),
+            },
         }
     }
 
     /// Appends the selected fields of the current record to the columns.
     fn push_record(&mut self, columns: &mut [TextColumn]) -> Result<Option<RowProblem>> {
         if self.record.len() != self.headers.len() {
-            columns.iter_mut().for_each(|c| c.push(""));
+            // Keep what the row has (its record id, for the rejects file).
+            for (slot, &col) in self.selected.iter().enumerate() {
+                let field = self.record.get(col).unwrap_or_default();
+                let text = decode(field, self.encoding, &mut self.decoded).unwrap_or_default();
+                columns[slot].push(text);
+            }
             return Ok(Some(RowProblem::WrongFieldCount));
         }
         for (slot, &col) in self.selected.iter().enumerate() {
@@ -122,17 +155,21 @@ impl CsvSource {
     /// Names the record, its starting byte, the column and the offset of
     /// the first bad byte within the field — never the bytes themselves.
     fn utf8_error(&self, col: usize, valid_up_to: usize) -> Error {
-        let byte = self.record.position().map(|p| p.byte());
+        // The absolute offset of the bad byte, exact for unquoted fields:
+        // record start, the fields before it and their delimiters.
+        let before: usize = (0..col).map(|j| self.record[j].len() + 1).sum();
+        let byte = self
+            .record
+            .position()
+            .map(|p| p.byte() + (before + valid_up_to) as u64);
         Error::Record {
             at: Position {
                 byte,
                 column: Some(self.headers[col].clone()),
                 ..self.position(Some(self.next_record))
             },
-            reason: format!(
-                "invalid UTF-8 at byte {valid_up_to} of the field \
-                 (use --encoding latin1 or windows-1252 for other encodings)"
-            ),
+            reason: "invalid UTF-8 (use --encoding latin1 or windows-1252 for other encodings)"
+                .into(),
         }
     }
 }
@@ -148,8 +185,11 @@ impl ChunkSource for CsvSource {
 
     fn next_chunk(&mut self) -> Result<Option<Chunk>> {
         let first_record = self.next_record;
-        let mut columns: Vec<TextColumn> =
-            self.selected.iter().map(|_| TextColumn::with_capacity(self.chunk_rows)).collect();
+        let mut columns: Vec<TextColumn> = self
+            .selected
+            .iter()
+            .map(|_| TextColumn::with_capacity(self.chunk_rows))
+            .collect();
         let mut malformed = Vec::new();
         let mut rows = 0;
         while rows < self.chunk_rows {
@@ -169,7 +209,12 @@ impl ChunkSource for CsvSource {
             return Ok(None);
         }
         let columns = columns.into_iter().map(Column::Text).collect();
-        Ok(Some(Chunk { first_record, rows, columns, malformed }))
+        Ok(Some(Chunk {
+            first_record,
+            rows,
+            columns,
+            malformed,
+        }))
     }
 
     fn progress_bytes(&self) -> (u64, Option<u64>) {
@@ -236,7 +281,10 @@ mod tests {
 
     #[test]
     fn bom_and_crlf_are_handled() {
-        let (_d, mut s) = source(b"\xEF\xBB\xBFid,name\r\n1,Ann\r\n2,Bo\r\n3,Cy\r\n", Encoding::Utf8);
+        let (_d, mut s) = source(
+            b"\xEF\xBB\xBFid,name\r\n1,Ann\r\n2,Bo\r\n3,Cy\r\n",
+            Encoding::Utf8,
+        );
         assert_eq!(s.headers(), ["id", "name"]);
         s.select(vec![1]);
         let c = s.next_chunk().unwrap().unwrap();
@@ -253,7 +301,7 @@ mod tests {
         s.select(vec![0, 1]);
         let err = s.next_chunk().unwrap_err().to_string();
         assert!(err.contains("record 2"), "{err}");
-        assert!(err.contains("byte 14"), "{err}");
+        assert!(err.contains("byte 17"), "{err}");
         assert!(!err.contains("Ren"), "{err}");
     }
 

@@ -34,21 +34,34 @@ impl ParquetSource {
     /// A missing, empty or unreadable file; standard input (Parquet needs a
     /// seekable file).
     pub fn open(opts: &ExtractOptions) -> Result<Self> {
-        let path = opts.path.clone().ok_or_else(|| {
-            Error::Config("Parquet input cannot come from standard input".into())
-        })?;
+        let path = opts
+            .path
+            .clone()
+            .ok_or_else(|| Error::Config("Parquet input cannot come from standard input".into()))?;
         let file = File::open(&path).map_err(|e| Error::io(&path, e))?;
         let file_len = file.metadata().map_err(|e| Error::io(&path, e))?.len();
         let at = Position::file(Some(path.clone()));
         if file_len == 0 {
-            return Err(Error::Input { at, reason: "input is empty".into() });
+            return Err(Error::Input {
+                at,
+                reason: "input is empty".into(),
+            });
         }
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
-            Error::Input { at: at.clone(), reason: format!("not a readable Parquet file: {e}") }
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| Error::Input {
+            at: at.clone(),
+            reason: format!("not a readable Parquet file: {e}"),
         })?;
         let schema = builder.schema().clone();
-        let headers = schema.fields().iter().map(|f| f.name().trim().to_string()).collect();
-        let types = schema.fields().iter().map(|f| f.data_type().clone()).collect();
+        let headers = schema
+            .fields()
+            .iter()
+            .map(|f| f.name().trim().to_string())
+            .collect();
+        let types = schema
+            .fields()
+            .iter()
+            .map(|f| f.data_type().clone())
+            .collect();
         let total_rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
         Ok(ParquetSource {
             path,
@@ -65,7 +78,9 @@ impl ParquetSource {
     }
 
     fn start(&mut self) -> Result<()> {
-        let Some(builder) = self.builder.take() else { return Ok(()) };
+        let Some(builder) = self.builder.take() else {
+            return Ok(());
+        };
         for &col in &self.selected {
             if !is_supported(&self.types[col]) {
                 return Err(Error::Input {
@@ -93,7 +108,10 @@ impl ParquetSource {
 
     fn read_error(&self, reason: String) -> Error {
         Error::Input {
-            at: Position { record: Some(self.next_record), ..Position::file(Some(self.path.clone())) },
+            at: Position {
+                record: Some(self.next_record),
+                ..Position::file(Some(self.path.clone()))
+            },
             reason: format!("read failed: {reason}"),
         }
     }
@@ -128,7 +146,12 @@ impl ChunkSource for ParquetSource {
             .collect();
         let first_record = self.next_record;
         self.next_record += batch.num_rows() as u64;
-        Ok(Some(Chunk { first_record, rows: batch.num_rows(), columns, malformed: Vec::new() }))
+        Ok(Some(Chunk {
+            first_record,
+            rows: batch.num_rows(),
+            columns,
+            malformed: Vec::new(),
+        }))
     }
 
     fn progress_bytes(&self) -> (u64, Option<u64>) {
@@ -175,8 +198,12 @@ fn convert(array: &ArrayRef) -> Column {
         DataType::Int32 => ints(array, |i| array.as_primitive::<Int32Type>().value(i) as i64),
         DataType::Int64 => ints(array, |i| array.as_primitive::<Int64Type>().value(i)),
         DataType::UInt8 => ints(array, |i| array.as_primitive::<UInt8Type>().value(i) as i64),
-        DataType::UInt16 => ints(array, |i| array.as_primitive::<UInt16Type>().value(i) as i64),
-        DataType::UInt32 => ints(array, |i| array.as_primitive::<UInt32Type>().value(i) as i64),
+        DataType::UInt16 => ints(array, |i| {
+            array.as_primitive::<UInt16Type>().value(i) as i64
+        }),
+        DataType::UInt32 => ints(array, |i| {
+            array.as_primitive::<UInt32Type>().value(i) as i64
+        }),
         DataType::UInt64 => ints(array, |i| {
             i64::try_from(array.as_primitive::<UInt64Type>().value(i)).unwrap_or(-1)
         }),
@@ -187,7 +214,9 @@ fn convert(array: &ArrayRef) -> Column {
                 (0..a.len())
                     .map(|i| {
                         (!a.is_null(i))
-                            .then(|| epoch.checked_add_signed(chrono::TimeDelta::days(a.value(i) as i64)))
+                            .then(|| {
+                                epoch.checked_add_signed(chrono::TimeDelta::days(a.value(i) as i64))
+                            })
                             .flatten()
                     })
                     .collect(),
@@ -214,5 +243,9 @@ fn text<'a>(len: usize, value: impl Fn(usize) -> &'a str, array: &ArrayRef) -> C
 }
 
 fn ints(array: &ArrayRef, value: impl Fn(usize) -> i64) -> Column {
-    Column::Int((0..array.len()).map(|i| (!array.is_null(i)).then(|| value(i))).collect())
+    Column::Int(
+        (0..array.len())
+            .map(|i| (!array.is_null(i)).then(|| value(i)))
+            .collect(),
+    )
 }
