@@ -1,1 +1,0 @@
-//! Synthetic extract generator. STUB: to be replaced.
