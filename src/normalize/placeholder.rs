@@ -1,1 +1,269 @@
-//! Placeholder values treated as missing. STUB: to be replaced.
+//! Placeholder values: fillers that systems and people write when the real
+//! value is unknown, and that would link unrelated people if tokenized.
+//!
+//! Every list here is part of spec version 1 (`docs/spec.md`,
+//! "Normalization", placeholder tables). Adding or removing an entry
+//! changes which tokens are produced, so it is a new spec version.
+//!
+//! The lists are sorted in ASCII byte order so that lookups are a binary
+//! search; a unit test keeps them sorted and free of duplicates.
+
+/// Missing-value markers written by databases, spreadsheets and statistics
+/// tools (`NULL` from SQL exports, `#N/A` from Excel, `NA` from R, `nan`
+/// from pandas). Compared with the raw value after trimming and ASCII
+/// uppercasing, for birth dates, sex codes, postal codes and SSNs.
+///
+/// Names do not use this list: `NAN` and `NIL` are real given names, so
+/// names have their own lists below.
+pub const MISSING_MARKERS: &[&str] = &[
+    "#N/A", "#NA", "(NULL)", "-", "--", "---", ".", "<NULL>", "?", "??", "???", "N.A.", "N/A",
+    "NA", "NAN", "NIL", "NONE", "NULL", "UNK", "UNKNOWN",
+];
+
+/// Normalized names that are placeholders in both name fields.
+///
+/// `DOE` alone is deliberately absent: it is a real surname. `JOHNDOE` and
+/// `JANEDOE` are here because a whole "John Doe" written into one name field
+/// is an alias for an unidentified person; a record with first name John and
+/// last name Doe cannot be told apart from a real John Doe by a normalizer
+/// that sees one field at a time. `FNU`, `LNU`, `NFN` and `NLN` (first or last
+/// name unknown, no first or last name) are the markers US federal agencies
+/// use for people with a single name. `NA` collides with the Korean surname
+/// Na; spec v1 treats it as R's missing-value marker, which is far more
+/// frequent in extracts.
+pub const NAME_PLACEHOLDERS: &[&str] = &[
+    "ANONYMOUS",
+    "ASDF",
+    "BABYBOY",
+    "BABYDOE",
+    "BABYGIRL",
+    "DUMMY",
+    "FNU",
+    "INFANT",
+    "JANEDOE",
+    "JOHNDOE",
+    "LNU",
+    "MISSING",
+    "NA",
+    "NEWBORN",
+    "NFN",
+    "NLN",
+    "NOFIRSTNAME",
+    "NOLASTNAME",
+    "NONAME",
+    "NONE",
+    "NOTAPPLICABLE",
+    "NOTAVAILABLE",
+    "NOTGIVEN",
+    "NOTKNOWN",
+    "NOTPROVIDED",
+    "NULL",
+    "PATIENT",
+    "QWERTY",
+    "TBD",
+    "TEST",
+    "TESTPATIENT",
+    "UNAVAILABLE",
+    "UNK",
+    "UNKNOWN",
+    "UNKNOWNPATIENT",
+    "UNNAMED",
+];
+
+/// Normalized first names that are placeholders in the first-name field
+/// only: what hospitals write for a newborn not yet named. As surnames
+/// some of them are real (Baby, Boy), and Baby is also a given name in
+/// Kerala; spec v1 accepts losing those rare first names.
+pub const FIRST_NAME_PLACEHOLDERS: &[&str] = &["BABY", "BOY", "FEMALE", "GIRL", "MALE"];
+
+/// Five-digit US ZIP codes used as fillers. 00000, 11111 and 99999 are not
+/// assigned; 12345 is a unique ZIP of a single company (General Electric,
+/// Schenectady NY), where no patient lives. Other repeated-digit ZIPs are
+/// real (44444 is Newton Falls, Ohio), so there is no repeated-digit rule.
+pub const ZIP_PLACEHOLDERS: &[&str] = &["00000", "11111", "12345", "99999"];
+
+/// Nine-digit SSNs that are fillers or publicly known examples, checked
+/// before the SSA issuance rules so they are counted as placeholders:
+///
+/// - a digit repeated nine times (000-00-0000 … 999-99-9999);
+/// - the sequences 012-34-5678, 123-45-6789, 987-65-4321 and 111-22-3333;
+/// - 078-05-1120, printed on the sample card sold in Woolworth wallets in
+///   1938 and then used by thousands of people (SSA history pages);
+/// - 219-09-9999, printed on an SSA pamphlet in 1940;
+/// - 987-65-4320 to 987-65-4329, reserved by SSA for advertising.
+pub const SSN_PLACEHOLDERS: &[&str] = &[
+    "000000000",
+    "012345678",
+    "078051120",
+    "111111111",
+    "111223333",
+    "123456789",
+    "219099999",
+    "222222222",
+    "333333333",
+    "444444444",
+    "555555555",
+    "666666666",
+    "777777777",
+    "888888888",
+    "987654320",
+    "987654321",
+    "987654322",
+    "987654323",
+    "987654324",
+    "987654325",
+    "987654326",
+    "987654327",
+    "987654328",
+    "987654329",
+    "999999999",
+];
+
+/// Birth dates used as fillers, as `(year, month, day)`: system minimum
+/// dates (0001-01-01 in .NET, 1753-01-01 in SQL Server `datetime`, 1800,
+/// 1900 and 1901 defaults), spreadsheet epochs (1899-12-30 is serial 0 of
+/// OLE Automation and Excel-on-Windows arithmetic, 1899-12-31 is Excel's
+/// "day 0"), and far-future "never" dates. 1970-01-01, the Unix epoch, is
+/// absent on purpose: many people were born that day.
+pub const DATE_PLACEHOLDERS: &[(i32, u32, u32)] = &[
+    (1, 1, 1),
+    (1111, 11, 11),
+    (1753, 1, 1),
+    (1800, 1, 1),
+    (1899, 12, 30),
+    (1899, 12, 31),
+    (1900, 1, 1),
+    (1901, 1, 1),
+    (2999, 12, 31),
+    (9999, 1, 1),
+    (9999, 12, 31),
+];
+
+/// True when `value` is in the sorted `list`.
+pub fn listed(list: &[&str], value: &str) -> bool {
+    list.binary_search(&value).is_ok()
+}
+
+/// True when the trimmed raw value is a missing-value marker.
+pub fn is_missing_marker(trimmed: &str) -> bool {
+    // The longest marker is 7 bytes; longer values cannot match, and a
+    // stack buffer avoids allocating for the common case.
+    let mut buf = [0u8; 8];
+    let Some(upper) = ascii_upper(trimmed, &mut buf) else {
+        return false;
+    };
+    listed(MISSING_MARKERS, upper)
+}
+
+/// True when a normalized name (A–Z only) is a placeholder: listed, a
+/// listed placeholder repeated (`TESTTEST`), or one letter written three or
+/// more times (`XXX`, `ZZZZ`).
+pub fn is_name_placeholder(normalized: &str, first_name: bool) -> bool {
+    let is_listed = |s: &str| {
+        listed(NAME_PLACEHOLDERS, s) || (first_name && listed(FIRST_NAME_PLACEHOLDERS, s))
+    };
+    if is_listed(normalized) {
+        return true;
+    }
+
+    let bytes = normalized.as_bytes();
+    let len = bytes.len();
+    (1..=len / 2)
+        .filter(|&p| len % p == 0 && bytes[p..] == bytes[..len - p])
+        .any(|p| (p == 1 && len >= 3) || is_listed(&normalized[..p]))
+}
+
+/// Uppercases an ASCII value into `buf`; `None` when it does not fit or is
+/// not ASCII (no marker is).
+fn ascii_upper<'b>(s: &str, buf: &'b mut [u8; 8]) -> Option<&'b str> {
+    if s.len() > buf.len() || !s.is_ascii() {
+        return None;
+    }
+    let out = &mut buf[..s.len()];
+    out.copy_from_slice(s.as_bytes());
+    out.make_ascii_uppercase();
+    std::str::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_sorted_unique(list: &[&str]) {
+        for pair in list.windows(2) {
+            assert!(
+                pair[0] < pair[1],
+                "{:?} must sort before {:?}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+
+    #[test]
+    fn lists_are_sorted_and_unique() {
+        assert_sorted_unique(MISSING_MARKERS);
+        assert_sorted_unique(NAME_PLACEHOLDERS);
+        assert_sorted_unique(FIRST_NAME_PLACEHOLDERS);
+        assert_sorted_unique(ZIP_PLACEHOLDERS);
+        assert_sorted_unique(SSN_PLACEHOLDERS);
+        assert!(DATE_PLACEHOLDERS.windows(2).all(|p| p[0] < p[1]));
+    }
+
+    #[test]
+    fn name_lists_hold_only_letters_and_do_not_overlap() {
+        for s in NAME_PLACEHOLDERS.iter().chain(FIRST_NAME_PLACEHOLDERS) {
+            assert!(s.bytes().all(|b| b.is_ascii_uppercase()), "{s}");
+        }
+        for s in FIRST_NAME_PLACEHOLDERS {
+            assert!(!listed(NAME_PLACEHOLDERS, s), "{s}");
+        }
+    }
+
+    #[test]
+    fn markers_fit_the_lookup_buffer() {
+        assert!(MISSING_MARKERS.iter().all(|m| m.len() <= 8 && m.is_ascii()));
+        assert!(MISSING_MARKERS.iter().all(|m| m.to_ascii_uppercase() == *m));
+    }
+
+    #[test]
+    fn ssn_placeholders_are_nine_digits() {
+        assert!(SSN_PLACEHOLDERS.iter().all(|s| s.len() == 9));
+        assert!(SSN_PLACEHOLDERS
+            .iter()
+            .all(|s| s.bytes().all(|b| b.is_ascii_digit())));
+    }
+
+    #[test]
+    fn missing_marker_ignores_case() {
+        assert!(is_missing_marker("null"));
+        assert!(is_missing_marker("#n/a"));
+        assert!(is_missing_marker("nan"));
+        assert!(!is_missing_marker("nothing"));
+        assert!(!is_missing_marker("Ünknown"));
+    }
+
+    #[test]
+    fn doe_alone_is_not_a_placeholder() {
+        assert!(!is_name_placeholder("DOE", false));
+        assert!(!is_name_placeholder("DOE", true));
+        assert!(is_name_placeholder("JOHNDOE", true));
+    }
+
+    #[test]
+    fn repeated_placeholder_is_a_placeholder() {
+        assert!(is_name_placeholder("TESTTEST", false));
+        assert!(is_name_placeholder("UNKNOWNUNKNOWN", false));
+        assert!(is_name_placeholder("XXX", false));
+        assert!(is_name_placeholder("ZZZZZ", true));
+        assert!(!is_name_placeholder("XX", false));
+        assert!(!is_name_placeholder("ANNA", false));
+    }
+
+    #[test]
+    fn newborn_first_names_only_in_first_name() {
+        assert!(is_name_placeholder("BABY", true));
+        assert!(!is_name_placeholder("BABY", false));
+        assert!(is_name_placeholder("BABYBOY", false));
+    }
+}
