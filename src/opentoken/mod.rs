@@ -126,6 +126,24 @@ pub fn is_record_id_column(header: &str) -> bool {
         .any(|a| text::equals_ignore_case(header, a))
 }
 
+/// OpenToken's header aliases for [`crate::config::ColumnMap::resolve`],
+/// which hands over headers already folded by [`crate::field::header_key`]
+/// (lowercase, without `_`, `-`, spaces or a byte-order mark). Through this
+/// path `first_name` is recognised as well as `FirstName`; OpenToken itself
+/// would ignore the former. Use [`column_field`] for OpenToken's exact rule.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OpenTokenAliases;
+
+impl crate::config::Aliases for OpenTokenAliases {
+    fn field(&self, folded: &str) -> Option<Field> {
+        column_field(folded)
+    }
+
+    fn is_record_id(&self, folded: &str) -> bool {
+        is_record_id_column(folded)
+    }
+}
+
 /// The text OpenToken would see for a raw value: text as is, an integer in
 /// decimal (so a numeric ZIP column loses leading zeros, as in OpenToken),
 /// a date as `yyyy-MM-dd`.
@@ -317,6 +335,14 @@ mod tests {
         assert!(is_record_id_column("ID"));
         assert!(is_record_id_column("\u{feff}RecordId"));
         assert!(!is_record_id_column("RecId"));
+    }
+
+    #[test]
+    fn folded_headers_resolve() {
+        use crate::config::Aliases;
+        let folded = crate::field::header_key("Date_Of_Birth");
+        assert_eq!(OpenTokenAliases.field(&folded), Some(Field::BirthDate));
+        assert!(OpenTokenAliases.is_record_id(&crate::field::header_key("Record-Id")));
     }
 
     #[test]
