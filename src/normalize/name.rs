@@ -79,12 +79,19 @@ pub const FOLD_TABLE: &[(char, &str)] = &[
     ('\u{01DD}', "E"),  // ǝ
     ('\u{01E4}', "G"),  // Ǥ
     ('\u{01E5}', "G"),  // ǥ
+    ('\u{023A}', "A"),  // Ⱥ
+    ('\u{023B}', "C"),  // Ȼ
+    ('\u{023C}', "C"),  // ȼ
+    ('\u{023D}', "L"),  // Ƚ
+    ('\u{023E}', "T"),  // Ⱦ
     ('\u{0243}', "B"),  // Ƀ
     ('\u{0244}', "U"),  // Ʉ
     ('\u{0246}', "E"),  // Ɇ
     ('\u{0247}', "E"),  // ɇ
     ('\u{0248}', "J"),  // Ɉ
     ('\u{0249}', "J"),  // ɉ
+    ('\u{024A}', "Q"),  // Ɋ
+    ('\u{024B}', "Q"),  // ɋ
     ('\u{024C}', "R"),  // Ɍ
     ('\u{024D}', "R"),  // ɍ
     ('\u{024E}', "Y"),  // Ɏ
@@ -106,6 +113,9 @@ pub const FOLD_TABLE: &[(char, &str)] = &[
     ('\u{028B}', "V"),  // ʋ
     ('\u{0292}', "Z"),  // ʒ
     ('\u{1E9E}', "SS"), // ẞ
+    ('\u{2C65}', "A"),  // ⱥ
+    ('\u{2C66}', "T"),  // ⱦ
+    ('\u{2C6D}', "A"),  // Ɑ
 ];
 
 /// Titles removed from the start of a name, compared with a word's letters
@@ -350,6 +360,19 @@ mod tests {
         );
         assert_eq!(last("Griﬃn"), ok("GRIFFIN"));
         assert_eq!(last("Ĳsselmeer"), ok("IJSSELMEER"));
+    }
+
+    #[test]
+    fn name_compatibility_roman_numeral_is_a_suffix() {
+        assert_eq!(first("Henry \u{2163}"), ok("HENRY"));
+        assert_eq!(last("\u{01C6}uri\u{0107}"), ok("DZURIC"));
+    }
+
+    #[test]
+    fn name_unicode_version_is_pinned() {
+        // Decomposition tables are part of the spec (docs/spec.md, names,
+        // limitations); a dependency update that moves them needs review.
+        assert_eq!(unicode_normalization::UNICODE_VERSION, (18, 0, 0));
     }
 
     #[test]
