@@ -1,7 +1,7 @@
 //! `pprl tokenize` and `pprl decrypt`: validated settings in, library calls out.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 use serde_json::Value;
@@ -12,6 +12,9 @@ use pprl::extract::{self, Encoding, ExtractOptions, InputFormat};
 use pprl::key::{key_file_is_shared, Secret, TokenKey, DEFAULT_COLLABORATION};
 use pprl::metadata::{self, RunSettings};
 use pprl::normalize::{NormalizeOptions, Normalizer};
+use pprl::opentoken::encrypt::{encryption_key, Encryptor};
+use pprl::opentoken::metadata::{secret_hash, Metadata as OpenTokenMetadata};
+use pprl::opentoken::{self, EncryptedProfile, OpenTokenAliases, OpenTokenProfile};
 use pprl::pipeline::{self, RowPolicy, RunOptions};
 use pprl::profile::{Profile, SpecV1};
 use pprl::rule::default_rules;
@@ -131,6 +134,12 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
         started_at,
     };
     let mut meta = metadata::build(&settings, &finished.outcome);
+    if args.profile == ProfileArg::Opentoken {
+        let ot = OpenTokenMetadata::from_stats(&finished.outcome.stats, &finished.outcome.rules);
+        if let Value::Object(fields) = serde_json::to_value(&ot).expect("metadata serializes") {
+            meta.extend(fields);
+        }
+    }
     meta.extend(prepared.extra_metadata.clone());
     let json = serde_json::to_string_pretty(&Value::Object(meta)).expect("metadata serializes");
     let stats = finished.outcome.stats.clone();
@@ -211,15 +220,49 @@ fn prepare_profile(
     }
 }
 
-/// The OpenToken profile.
-fn opentoken_profile(
-    _args: &TokenizeArgs,
-    _key_path: &Path,
-    _as_of: NaiveDate,
-) -> Result<Prepared> {
-    Err(Error::Config(
-        "the OpenToken profile is not available yet".into(),
-    ))
+/// The OpenToken profile: a text hashing secret, optional AES-256-GCM.
+fn opentoken_profile(args: &TokenizeArgs, key_path: &Path, as_of: NaiveDate) -> Result<Prepared> {
+    if args.collaboration.is_some() || args.date_format.is_some() || args.postal_country.is_some() {
+        return Err(Error::Config(
+            "--collaboration, --date-format and --postal-country do not apply to --profile \
+             opentoken, which reproduces OpenToken's own rules"
+                .into(),
+        ));
+    }
+    let secret = Secret::from_text_file(key_path)?;
+    let inner = OpenTokenProfile::new(&secret, as_of)?;
+    let encryption = match &args.encryption_key_file {
+        Some(p) => Some(Secret::from_text_file(p)?),
+        None => None,
+    };
+    let profile: Box<dyn Profile> = match &encryption {
+        Some(k) => Box::new(EncryptedProfile::new(inner, Encryptor::new(&*encryption_key(k)?))),
+        None => Box::new(inner),
+    };
+    let mut extra = serde_json::Map::new();
+    extra.insert("mode".into(), if encryption.is_some() { "encrypted" } else { "hash-only" }.into());
+    if args.metadata_secret_hashes {
+        extra.insert("HashingSecretHash".into(), secret_hash(&secret).into());
+        if let Some(k) = &encryption {
+            extra.insert("EncryptionSecretHash".into(), secret_hash(k).into());
+        }
+    }
+    let rules = opentoken::RULE_IDS
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let fields = profile.rule_fields(i).iter().map(|f| f.name().to_string()).collect();
+            (id.to_string(), fields)
+        })
+        .collect();
+    Ok(Prepared {
+        profile,
+        aliases: Box::new(OpenTokenAliases),
+        collaboration: None,
+        key_id: None,
+        rules,
+        extra_metadata: extra,
+    })
 }
 
 fn parse_as_of(text: Option<&str>) -> Result<NaiveDate> {
@@ -402,10 +445,21 @@ fn check_name_clashes(columns: &[String], pass: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// `pprl decrypt`.
-pub fn decrypt(_args: &DecryptArgs, _quiet: bool) -> Result<()> {
-    Err(Error::Config("decrypt is not available yet".into()))
+/// `pprl decrypt`: OpenToken's `-d`. Reads `RuleId,Token,RecordId` CSV and
+/// writes the same with hash-only tokens; a token that does not decrypt is
+/// an error naming its record, never passed through.
+pub fn decrypt(args: &DecryptArgs, quiet: bool) -> Result<()> {
+    let key = Secret::from_text_file(&args.encryption_key_file)?;
+    let encryptor = Encryptor::new(&*encryption_key(&key)?);
+    if args.output.exists() && !args.overwrite {
+        return Err(Error::Output {
+            path: args.output.clone(),
+            reason: "already exists (use --overwrite to replace it)".into(),
+        });
+    }
+    let rows = pprl::opentoken::decrypt::decrypt_csv(&args.input, &args.output, &encryptor)?;
+    if !quiet {
+        eprintln!("pprl: decrypted {rows} tokens into {}", args.output.display());
+    }
+    Ok(())
 }
-
-#[allow(dead_code)]
-fn unused(_: PathBuf) {}

@@ -127,6 +127,24 @@ impl Metadata {
         }
     }
 
+    /// Builds the metadata from a run's counts: the profile reports
+    /// invalid attributes with OpenToken's counting, so per-field sums are
+    /// OpenToken's `InvalidAttributesByType`. `rules` names the columns of
+    /// `stats.null_tokens`.
+    pub fn from_stats(stats: &crate::stats::Stats, rules: &[String]) -> Self {
+        let mut m = Metadata::new();
+        m.total_rows = stats.rows_out;
+        for ((field, _), n) in &stats.invalid {
+            *m.invalid_attributes_by_type.entry(attribute_name(*field).to_owned()).or_default() +=
+                n;
+            m.total_rows_with_invalid_attributes += n;
+        }
+        for (rule, n) in rules.iter().zip(&stats.null_tokens) {
+            m.blank_tokens_by_rule.insert(rule.clone(), *n);
+        }
+        m
+    }
+
     /// Records the secrets' SHA-256 hashes, as OpenToken always does. Call
     /// only when the user asked for it (`--metadata-secret-hashes`).
     pub fn with_secret_hashes(mut self, hashing: &Secret, encryption: Option<&Secret>) -> Self {

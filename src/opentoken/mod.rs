@@ -55,6 +55,7 @@ use crate::token::Tokenizer;
 
 mod attribute;
 mod birth_date;
+pub mod decrypt;
 pub mod encrypt;
 pub mod metadata;
 pub mod output;
@@ -297,6 +298,12 @@ impl Profile for OpenTokenProfile {
             .collect()
     }
 
+    /// OpenToken writes all five rules whatever columns the input has;
+    /// a rule whose column is absent gets blank tokens.
+    fn skips_rules_with_absent_fields(&self) -> bool {
+        false
+    }
+
     fn tokenize(&self, record: &Record<'_>, out: &mut RowOut) {
         let RowOut { tokens, invalid } = out;
         self.for_each_signature(
@@ -388,5 +395,54 @@ mod tests {
             normalize_attribute(Field::Ssn, Raw::Int(536221234), as_of).unwrap(),
             "536-22-1234"
         );
+    }
+}
+
+/// The OpenToken profile with the AES-256-GCM transit layer: each hash-only
+/// token is encrypted under a fresh random IV; blank tokens stay null.
+#[derive(Debug, Clone)]
+pub struct EncryptedProfile {
+    inner: OpenTokenProfile,
+    encryptor: encrypt::Encryptor,
+}
+
+impl EncryptedProfile {
+    /// Wraps a hash-only profile.
+    pub fn new(inner: OpenTokenProfile, encryptor: encrypt::Encryptor) -> Self {
+        EncryptedProfile { inner, encryptor }
+    }
+}
+
+impl Profile for EncryptedProfile {
+    fn name(&self) -> &str {
+        "opentoken-encrypted"
+    }
+
+    fn spec_version(&self) -> &str {
+        self.inner.spec_version()
+    }
+
+    fn rule_ids(&self) -> Vec<String> {
+        self.inner.rule_ids()
+    }
+
+    fn rule_fields(&self, rule_index: usize) -> Vec<Field> {
+        self.inner.rule_fields(rule_index)
+    }
+
+    fn skips_rules_with_absent_fields(&self) -> bool {
+        false
+    }
+
+    fn tokenize(&self, record: &Record<'_>, out: &mut RowOut) {
+        self.inner.tokenize(record, out);
+        for token in out.tokens.iter_mut().flatten() {
+            // The only failure is the OS random source, after which no
+            // token can be encrypted safely.
+            match self.encryptor.encrypt(token) {
+                Ok(sealed) => *token = sealed,
+                Err(e) => panic!("{e}"),
+            }
+        }
     }
 }
