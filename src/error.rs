@@ -29,7 +29,10 @@ pub struct Position {
 impl Position {
     /// A position that names only a file.
     pub fn file(path: Option<PathBuf>) -> Self {
-        Position { file: path, ..Position::default() }
+        Position {
+            file: path,
+            ..Position::default()
+        }
     }
 }
 
@@ -117,7 +120,10 @@ pub enum Error {
 impl Error {
     /// Wraps an I/O error with the path it happened on.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// The documented process exit code for this error (see the README).
@@ -136,12 +142,18 @@ impl Error {
 impl From<parquet::errors::ParquetError> for Error {
     fn from(e: parquet::errors::ParquetError) -> Self {
         // Parquet errors describe structure (schema, pages), never our values.
-        Error::Output { path: PathBuf::new(), reason: e.to_string() }
+        Error::Output {
+            path: PathBuf::new(),
+            reason: e.to_string(),
+        }
     }
 }
 
 impl From<arrow::error::ArrowError> for Error {
     fn from(e: arrow::error::ArrowError) -> Self {
-        Error::Output { path: PathBuf::new(), reason: e.to_string() }
+        Error::Output {
+            path: PathBuf::new(),
+            reason: e.to_string(),
+        }
     }
 }

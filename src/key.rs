@@ -45,7 +45,9 @@ impl Secret {
     /// Wraps raw secret bytes. The caller's buffer should be zeroized by the
     /// caller; this one will be on drop.
     pub fn from_bytes(bytes: Vec<u8>) -> Self {
-        Secret { bytes: Zeroizing::new(bytes) }
+        Secret {
+            bytes: Zeroizing::new(bytes),
+        }
     }
 
     /// The raw bytes, for key derivation.
@@ -65,7 +67,10 @@ impl Secret {
             return Err(Error::Key(format!("{}: key file is empty", path.display())));
         }
         let mut bytes = hex::decode(trimmed.trim()).map_err(|_| {
-            Error::Key(format!("{}: key file is not hexadecimal text", path.display()))
+            Error::Key(format!(
+                "{}: key file is not hexadecimal text",
+                path.display()
+            ))
         })?;
         if bytes.len() < MIN_SECRET_BYTES {
             let n = bytes.len() * 8;
@@ -123,14 +128,18 @@ impl Secret {
         }
         let mut file = opts.open(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::Key(format!("{}: already exists, refusing to overwrite", path.display()))
+                Error::Key(format!(
+                    "{}: already exists, refusing to overwrite",
+                    path.display()
+                ))
             } else {
                 Error::io(path, e)
             }
         })?;
         let mut line = Zeroizing::new(hex::encode(self.expose()));
         line.push('\n');
-        file.write_all(line.as_bytes()).map_err(|e| Error::io(path, e))?;
+        file.write_all(line.as_bytes())
+            .map_err(|e| Error::io(path, e))?;
         file.sync_all().map_err(|e| Error::io(path, e))
     }
 }
@@ -139,7 +148,11 @@ impl Secret {
 /// permissions separately ([`key_file_is_shared`]).
 fn read_secret_text(path: &Path) -> Result<Zeroizing<String>> {
     let bytes = Zeroizing::new(std::fs::read(path).map_err(|e| {
-        Error::Key(format!("{}: cannot read key file: {}", path.display(), e.kind()))
+        Error::Key(format!(
+            "{}: cannot read key file: {}",
+            path.display(),
+            e.kind()
+        ))
     })?);
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| Error::Key(format!("{}: key file is not UTF-8 text", path.display())))?;
@@ -181,12 +194,17 @@ impl TokenKey {
         let hk = Hkdf::<Sha256>::new(Some(HKDF_SALT_V1), secret.expose());
         let mut bytes = Zeroizing::new([0u8; 32]);
         let info = format!("{HKDF_INFO_TOKEN_V1}\u{1f}{collaboration}");
-        hk.expand(info.as_bytes(), bytes.as_mut()).expect("32 bytes is a valid HKDF length");
+        hk.expand(info.as_bytes(), bytes.as_mut())
+            .expect("32 bytes is a valid HKDF length");
 
         let mut id = [0u8; 8];
         let info = format!("{HKDF_INFO_KEY_ID_V1}\u{1f}{collaboration}");
-        hk.expand(info.as_bytes(), &mut id).expect("8 bytes is a valid HKDF length");
-        TokenKey { bytes, key_id: hex::encode(id) }
+        hk.expand(info.as_bytes(), &mut id)
+            .expect("8 bytes is a valid HKDF length");
+        TokenKey {
+            bytes,
+            key_id: hex::encode(id),
+        }
     }
 
     /// The derived key bytes.
@@ -229,7 +247,10 @@ mod tests {
         let p = dir.path().join("k");
         for text in ["", "\n", "zz", "abcd\n", &"0".repeat(62)] {
             std::fs::write(&p, text).unwrap();
-            assert!(matches!(Secret::from_hex_file(&p), Err(Error::Key(_))), "{text:?}");
+            assert!(
+                matches!(Secret::from_hex_file(&p), Err(Error::Key(_))),
+                "{text:?}"
+            );
         }
         std::fs::write(&p, format!("{}\r\n", "ab".repeat(32))).unwrap();
         assert_eq!(Secret::from_hex_file(&p).unwrap().expose(), &[0xab; 32]);

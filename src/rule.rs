@@ -99,7 +99,10 @@ impl Rule {
         if parts.is_empty() {
             return Err(Error::Config(format!("rule {id} has no fields")));
         }
-        Ok(Rule { id: id.to_string(), parts })
+        Ok(Rule {
+            id: id.to_string(),
+            parts,
+        })
     }
 
     /// The fields this rule needs.
@@ -137,14 +140,26 @@ pub fn is_column_name(name: &str) -> bool {
 pub fn default_rules() -> Vec<Rule> {
     let r = |id: &str, parts: &[&str]| Rule {
         id: id.to_string(),
-        parts: parts.iter().map(|p| Part::parse(p).expect("built-in rule")).collect(),
+        parts: parts
+            .iter()
+            .map(|p| Part::parse(p).expect("built-in rule"))
+            .collect(),
     };
     vec![
         r("t_ln_fn_dob", &["last_name", "first_name", "birth_date"]),
-        r("t_ln_fn_dob_sex", &["last_name", "first_name", "birth_date", "sex"]),
-        r("t_ln_fi_dob_zip", &["last_name", "first_name[1]", "birth_date", "postal_code"]),
+        r(
+            "t_ln_fn_dob_sex",
+            &["last_name", "first_name", "birth_date", "sex"],
+        ),
+        r(
+            "t_ln_fi_dob_zip",
+            &["last_name", "first_name[1]", "birth_date", "postal_code"],
+        ),
         r("t_fn_dob_zip", &["first_name", "birth_date", "postal_code"]),
-        r("t_ln_fn3_dob", &["last_name", "first_name[3]", "birth_date"]),
+        r(
+            "t_ln_fn3_dob",
+            &["last_name", "first_name[3]", "birth_date"],
+        ),
         r("t_ssn_dob", &["ssn", "birth_date"]),
     ]
 }
@@ -155,8 +170,14 @@ mod tests {
 
     #[test]
     fn signature_joins_id_and_parts() {
-        let rule = Rule::new("t_x", vec![Part::parse("last_name").unwrap(),
-            Part::parse("first_name[1]").unwrap()]).unwrap();
+        let rule = Rule::new(
+            "t_x",
+            vec![
+                Part::parse("last_name").unwrap(),
+                Part::parse("first_name[1]").unwrap(),
+            ],
+        )
+        .unwrap();
         let mut values = [None; 6];
         values[Field::LastName.index()] = Some("SMITH");
         values[Field::FirstName.index()] = Some("JOHN");
