@@ -120,7 +120,7 @@ pub struct Delivery {
 }
 
 enum TableWriter {
-    Parquet(ArrowWriter<File>),
+    Parquet(Box<ArrowWriter<File>>),
     Csv(BufWriter<File>),
 }
 
@@ -228,11 +228,8 @@ impl Delivery {
         self.writer = Some(match self.opts.format {
             TableFormat::Parquet => {
                 let props = writer_properties(&self.opts, &self.schema);
-                TableWriter::Parquet(ArrowWriter::try_new(
-                    file,
-                    self.schema.clone(),
-                    Some(props),
-                )?)
+                let writer = ArrowWriter::try_new(file, self.schema.clone(), Some(props))?;
+                TableWriter::Parquet(Box::new(writer))
             }
             TableFormat::Csv => {
                 let mut w = BufWriter::with_capacity(1 << 20, file);
@@ -274,7 +271,7 @@ impl Delivery {
                 cols
             }
             Layout::Long => {
-                let blank = self.opts.blank_as_zeros.then(|| BLANK_ZEROS);
+                let blank = self.opts.blank_as_zeros.then_some(BLANK_ZEROS);
                 let n = (end - start) * self.rule_ids.len();
                 let mut rule = StringBuilder::with_capacity(n, n * 2);
                 let mut token = StringBuilder::with_capacity(n, n * 44);

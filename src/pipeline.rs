@@ -139,6 +139,9 @@ struct Slots {
     pass_through: Vec<usize>,
 }
 
+/// A chunk with the reader's byte progress after it, or the read error.
+type ReadChunk = Result<(Chunk, (u64, Option<u64>))>;
+
 /// One parallel task's output.
 struct Part {
     rows: Rows,
@@ -182,7 +185,7 @@ pub fn run(
     };
 
     let total_rows = source.total_rows();
-    let (chunk_tx, chunk_rx) = sync_channel::<Result<(Chunk, (u64, Option<u64>))>>(2);
+    let (chunk_tx, chunk_rx) = sync_channel::<ReadChunk>(2);
     let (part_tx, part_rx) = sync_channel::<Vec<Part>>(2);
     let n_rules = rules.len();
 
@@ -310,7 +313,7 @@ pub fn plan_rules(
 
 fn read_all(
     mut source: Box<dyn ChunkSource>,
-    tx: SyncSender<Result<(Chunk, (u64, Option<u64>))>>,
+    tx: SyncSender<ReadChunk>,
 ) -> Result<()> {
     loop {
         match source.next_chunk() {
@@ -331,7 +334,7 @@ fn read_all(
 
 #[allow(clippy::too_many_arguments)] // the stages' shared state, passed once per run
 fn tokenize_all(
-    rx: Receiver<Result<(Chunk, (u64, Option<u64>))>>,
+    rx: Receiver<ReadChunk>,
     tx: &SyncSender<Vec<Part>>,
     slots: &Slots,
     profile: &dyn Profile,

@@ -50,7 +50,10 @@ fn assert_clean(what: &str, text: &str) {
 fn assert_dir_clean(dir: &Path) {
     for entry in walk(dir) {
         let bytes = std::fs::read(&entry).unwrap();
-        assert_clean(&entry.display().to_string(), &String::from_utf8_lossy(&bytes));
+        assert_clean(
+            &entry.display().to_string(),
+            &String::from_utf8_lossy(&bytes),
+        );
         if entry.extension().is_some_and(|e| e == "parquet") {
             let t = read_table(&entry);
             let text: Vec<String> = t
@@ -99,7 +102,11 @@ fn canaries_never_leave_on_success_at_any_log_level() {
     for log in ["error", "warn", "info", "debug", "trace"] {
         let dir = tempfile::tempdir().unwrap();
         let out = run(dir.path(), &["-vv"], log);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_clean("stdout", &String::from_utf8_lossy(&out.stdout));
         assert_clean("stderr", &String::from_utf8_lossy(&out.stderr));
         assert_dir_clean(dir.path());

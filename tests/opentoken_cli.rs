@@ -22,7 +22,14 @@ fn secrets(dir: &Path) -> (PathBuf, PathBuf) {
 fn tokenize(dir: &Path, output: &Path, extra: &[&str]) {
     let (hs, _) = secrets(dir);
     pprl()
-        .args(["tokenize", "--profile", "opentoken", "--as-of", "2026-12-03", "--input"])
+        .args([
+            "tokenize",
+            "--profile",
+            "opentoken",
+            "--as-of",
+            "2026-12-03",
+            "--input",
+        ])
         .arg(fixture("opentoken/input.csv"))
         .arg("--output")
         .arg(output)
@@ -34,7 +41,11 @@ fn tokenize(dir: &Path, output: &Path, extra: &[&str]) {
 }
 
 fn lines(path: &Path) -> Vec<String> {
-    std::fs::read_to_string(path).unwrap().split_inclusive('\n').map(str::to_string).collect()
+    std::fs::read_to_string(path)
+        .unwrap()
+        .split_inclusive('\n')
+        .map(str::to_string)
+        .collect()
 }
 
 #[test]
@@ -85,7 +96,11 @@ fn own_encrypted_output_decrypts_to_hash_only_and_wrong_key_fails() {
     let sealed = dir.path().join("sealed.csv");
     tokenize(dir.path(), &plain, &["--layout", "long"]);
     let ek_arg = ek.to_str().unwrap();
-    tokenize(dir.path(), &sealed, &["--layout", "long", "--encryption-key-file", ek_arg]);
+    tokenize(
+        dir.path(),
+        &sealed,
+        &["--layout", "long", "--encryption-key-file", ek_arg],
+    );
     assert_ne!(lines(&plain), lines(&sealed));
 
     let back = dir.path().join("back.csv");
@@ -122,7 +137,11 @@ fn parquet_long_layout_writes_null_blanks_unless_asked_for_zeros() {
     let nulls = dir.path().join("nulls.parquet");
     let zeros = dir.path().join("zeros.parquet");
     tokenize(dir.path(), &nulls, &["--layout", "long"]);
-    tokenize(dir.path(), &zeros, &["--layout", "long", "--opentoken-blank"]);
+    tokenize(
+        dir.path(),
+        &zeros,
+        &["--layout", "long", "--opentoken-blank"],
+    );
     let (a, b) = (read_table(&nulls), read_table(&zeros));
     assert_eq!(a.columns, ["rule_id", "token", "record_id"]);
     assert_eq!(a.rows.len(), 1000);

@@ -236,11 +236,22 @@ fn opentoken_profile(args: &TokenizeArgs, key_path: &Path, as_of: NaiveDate) -> 
         None => None,
     };
     let profile: Box<dyn Profile> = match &encryption {
-        Some(k) => Box::new(EncryptedProfile::new(inner, Encryptor::new(&*encryption_key(k)?))),
+        Some(k) => Box::new(EncryptedProfile::new(
+            inner,
+            Encryptor::new(&*encryption_key(k)?),
+        )),
         None => Box::new(inner),
     };
     let mut extra = serde_json::Map::new();
-    extra.insert("mode".into(), if encryption.is_some() { "encrypted" } else { "hash-only" }.into());
+    extra.insert(
+        "mode".into(),
+        if encryption.is_some() {
+            "encrypted"
+        } else {
+            "hash-only"
+        }
+        .into(),
+    );
     if args.metadata_secret_hashes {
         extra.insert("HashingSecretHash".into(), secret_hash(&secret).into());
         if let Some(k) = &encryption {
@@ -251,7 +262,11 @@ fn opentoken_profile(args: &TokenizeArgs, key_path: &Path, as_of: NaiveDate) -> 
         .iter()
         .enumerate()
         .map(|(i, id)| {
-            let fields = profile.rule_fields(i).iter().map(|f| f.name().to_string()).collect();
+            let fields = profile
+                .rule_fields(i)
+                .iter()
+                .map(|f| f.name().to_string())
+                .collect();
             (id.to_string(), fields)
         })
         .collect();
@@ -459,7 +474,10 @@ pub fn decrypt(args: &DecryptArgs, quiet: bool) -> Result<()> {
     }
     let rows = pprl::opentoken::decrypt::decrypt_csv(&args.input, &args.output, &encryptor)?;
     if !quiet {
-        eprintln!("pprl: decrypted {rows} tokens into {}", args.output.display());
+        eprintln!(
+            "pprl: decrypted {rows} tokens into {}",
+            args.output.display()
+        );
     }
     Ok(())
 }

@@ -155,11 +155,8 @@ impl ChunkSource for ParquetSource {
     }
 
     fn progress_bytes(&self) -> (u64, Option<u64>) {
-        let done = if self.total_rows == 0 {
-            0
-        } else {
-            self.file_len * (self.next_record - 1) / self.total_rows
-        };
+        let read = self.file_len * (self.next_record - 1);
+        let done = read.checked_div(self.total_rows).unwrap_or(0);
         (done, Some(self.file_len))
     }
 

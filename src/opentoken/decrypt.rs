@@ -27,12 +27,19 @@ pub fn decrypt_csv(input: &Path, output: &Path, encryptor: &Encryptor) -> Result
     let mut reader = csv::ReaderBuilder::new().from_reader(std::io::BufReader::new(file));
     let headers = reader
         .headers()
-        .map_err(|_| Error::Input { at: at(Some(0)), reason: "unreadable header".into() })?
+        .map_err(|_| Error::Input {
+            at: at(Some(0)),
+            reason: "unreadable header".into(),
+        })?
         .clone();
     let col = |name: &str| {
-        headers.iter().position(|h| h.trim_start_matches('\u{feff}') == name).ok_or_else(|| {
-            Error::Input { at: at(Some(0)), reason: format!("no {name} column") }
-        })
+        headers
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+            .ok_or_else(|| Error::Input {
+                at: at(Some(0)),
+                reason: format!("no {name} column"),
+            })
     };
     let (rule, token, id) = (col("RuleId")?, col("Token")?, col("RecordId")?);
 
@@ -45,16 +52,25 @@ pub fn decrypt_csv(input: &Path, output: &Path, encryptor: &Encryptor) -> Result
         let mut n = 0u64;
         for (i, row) in reader.records().enumerate() {
             let record = i as u64 + 1;
-            let row = row.map_err(|_| Error::Record { at: at(Some(record)), reason: "malformed CSV".into() })?;
+            let row = row.map_err(|_| Error::Record {
+                at: at(Some(record)),
+                reason: "malformed CSV".into(),
+            })?;
             let field = |c: usize| row.get(c).unwrap_or("");
             let plain = encryptor.decrypt(field(token)).map_err(|e| Error::Record {
-                at: Position { column: Some("Token".into()), ..at(Some(record)) },
+                at: Position {
+                    column: Some("Token".into()),
+                    ..at(Some(record))
+                },
                 reason: format!("token does not decrypt under this key ({e})"),
             })?;
             write_long_line(&mut w, field(rule), Some(&plain), field(id)).map_err(io)?;
             n += 1;
         }
-        w.into_inner().map_err(|e| io(e.into_error()))?.sync_all().map_err(io)?;
+        w.into_inner()
+            .map_err(|e| io(e.into_error()))?
+            .sync_all()
+            .map_err(io)?;
         Ok(n)
     })();
     match result {
@@ -70,7 +86,13 @@ pub fn decrypt_csv(input: &Path, output: &Path, encryptor: &Encryptor) -> Result
 }
 
 fn temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     parent.join(format!(".{name}.pprl-tmp-{}", std::process::id()))
 }

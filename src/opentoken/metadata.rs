@@ -135,8 +135,9 @@ impl Metadata {
         let mut m = Metadata::new();
         m.total_rows = stats.rows_out;
         for ((field, _), n) in &stats.invalid {
-            *m.invalid_attributes_by_type.entry(attribute_name(*field).to_owned()).or_default() +=
-                n;
+            *m.invalid_attributes_by_type
+                .entry(attribute_name(*field).to_owned())
+                .or_default() += n;
             m.total_rows_with_invalid_attributes += n;
         }
         for (rule, n) in rules.iter().zip(&stats.null_tokens) {
