@@ -78,8 +78,9 @@ impl fmt::Display for DuplicateKind {
 }
 
 /// Relative weights of the corruptions, in percent. A nickname for a name
-/// without one, or a surname change for a male person, falls back to a
-/// typo, so realised typo shares run higher than 30%.
+/// without one, or a surname change for a male person, is drawn again, so
+/// realised shares of those two run lower than their weights (about 5% and
+/// 7% with the built-in name lists) and the others higher.
 pub const KIND_WEIGHTS: [(DuplicateKind, u32); 8] = [
     (DuplicateKind::Exact, 5),
     (DuplicateKind::Typo, 30),
@@ -92,7 +93,7 @@ pub const KIND_WEIGHTS: [(DuplicateKind, u32); 8] = [
 ];
 
 /// Draws a corruption by [`KIND_WEIGHTS`].
-pub(crate) fn choose(rng: &mut Rng) -> DuplicateKind {
+fn choose(rng: &mut Rng) -> DuplicateKind {
     let total: u32 = KIND_WEIGHTS.iter().map(|(_, w)| w).sum();
     let mut r = rng.below(u64::from(total)) as u32;
     for (kind, weight) in KIND_WEIGHTS {
@@ -104,29 +105,33 @@ pub(crate) fn choose(rng: &mut Rng) -> DuplicateKind {
     DuplicateKind::Typo
 }
 
-/// Applies the parts of `kind` that change who the person is on paper
-/// (names, address, date). Returns the kind actually applied.
+/// Draws a corruption that applies to `person` and applies the parts of it
+/// that change who the person is on paper (names, address, date). A
+/// nickname needs a first name that has one and a surname change needs a
+/// female person; when the draw does not apply it is drawn again.
 pub(crate) fn corrupt_person(
-    kind: DuplicateKind,
     person: &mut Person,
     names: &NameLists,
     accent_rate: f64,
     rng: &mut Rng,
 ) -> DuplicateKind {
-    match kind {
-        DuplicateKind::Nickname => match nicknames(person.first_name) {
-            Some(nicks) => person.first_name = rng.pick(nicks),
-            None => return DuplicateKind::Typo,
-        },
-        DuplicateKind::SurnameChange if person.sex == Sex::Female => {
-            person.last_name = married_name(person.last_name, names, accent_rate, rng);
+    loop {
+        let kind = choose(rng);
+        match kind {
+            DuplicateKind::Nickname => match nicknames(person.first_name) {
+                Some(nicks) => person.first_name = rng.pick(nicks),
+                None => continue,
+            },
+            DuplicateKind::SurnameChange if person.sex == Sex::Female => {
+                person.last_name = married_name(person.last_name, names, accent_rate, rng);
+            }
+            DuplicateKind::SurnameChange => continue,
+            DuplicateKind::Moved => person.zip = person.zip.moved(rng),
+            DuplicateKind::DateTypo => person.birth_date = date_typo(person.birth_date),
+            _ => {}
         }
-        DuplicateKind::SurnameChange => return DuplicateKind::Typo,
-        DuplicateKind::Moved => person.zip = person.zip.moved(rng),
-        DuplicateKind::DateTypo => person.birth_date = date_typo(person.birth_date),
-        _ => {}
+        return kind;
     }
-    kind
 }
 
 /// A new family name: a quarter of the time the old one hyphenated with a

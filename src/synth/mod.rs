@@ -281,6 +281,13 @@ enum Slot {
     Duplicate { person: u64, original_row: u64 },
 }
 
+/// A duplicate row: where its original is, and how it differs.
+#[derive(Clone, Copy)]
+struct Duplicate {
+    original_row: u64,
+    kind: DuplicateKind,
+}
+
 /// Buffers reused from row to row.
 #[derive(Default)]
 struct RowState {
@@ -288,6 +295,7 @@ struct RowState {
     line: Vec<u8>,
     truth_line: Vec<u8>,
     id: String,
+    original_id: String,
 }
 
 /// Everything fixed for a run.
@@ -347,11 +355,9 @@ impl<'a> Generator<'a> {
     }
 
     fn record_id(&self, row: u64, out: &mut String) {
-        use std::fmt::Write as _;
-
         out.clear();
-        // Writing to a String cannot fail.
-        let _ = write!(out, "R{:0width$}", row + 1, width = self.id_width);
+        out.push('R');
+        record::push_digits(out, row + 1, self.id_width);
     }
 
     /// Renders row `row` into `state.line` (and `state.truth_line` for a
@@ -368,25 +374,11 @@ impl<'a> Generator<'a> {
             zip4: rng.chance(opts.zip4_rate),
             unknown_sex: rng.chance(opts.unknown_sex_rate),
         };
-
-        let (mut person, duplicate) = match self.slot(row) {
-            Slot::Original { person } => (Person::derive(opts, &self.names, person), None),
-            Slot::Duplicate {
-                person,
-                original_row,
-            } => (
-                Person::derive(opts, &self.names, person),
-                Some(original_row),
-            ),
-        };
-        let kind = duplicate.map(|_| {
-            let drawn = corrupt::choose(&mut rng);
-            corrupt::corrupt_person(drawn, &mut person, &self.names, opts.accent_rate, &mut rng)
-        });
+        let (person, duplicate) = self.person(row, &mut rng);
 
         state.record.fill(&person, layout, &self.dates, &mut rng);
-        if let Some(kind) = kind {
-            corrupt::corrupt_record(kind, &mut state.record, &mut rng);
+        if let Some(d) = duplicate {
+            corrupt::corrupt_record(d.kind, &mut state.record, &mut rng);
         }
         let rates = (opts.missing_rate, opts.invalid_rate);
         let noise = noise::apply(&mut state.record, &person, rates, &self.dates, &mut rng);
@@ -396,23 +388,42 @@ impl<'a> Generator<'a> {
         self.record_id(row, &mut state.id);
         state.line.clear();
         state.record.encode(&state.id, &mut state.line);
-        if let (Some(original_row), Some(kind)) = (duplicate, kind) {
-            summary.duplicate_kinds[kind.index()].1 += 1;
-            self.truth_line(original_row, kind, state);
-        }
-        kind
+        let d = duplicate?;
+        summary.duplicate_kinds[d.kind.index()].1 += 1;
+        self.truth_line(d, state);
+        Some(d.kind)
     }
 
-    fn truth_line(&self, original_row: u64, kind: DuplicateKind, state: &mut RowState) {
+    /// The person row `row` shows, as this row records them: for a
+    /// duplicate, with the corruption already applied to names, address and
+    /// date.
+    fn person(&self, row: u64, rng: &mut Rng) -> (Person, Option<Duplicate>) {
+        let (index, original_row) = match self.slot(row) {
+            Slot::Original { person } => return (self.derive(person), None),
+            Slot::Duplicate {
+                person,
+                original_row,
+            } => (person, original_row),
+        };
+        let mut person = self.derive(index);
+        let accent_rate = self.opts.accent_rate;
+        let kind = corrupt::corrupt_person(&mut person, &self.names, accent_rate, rng);
+        (person, Some(Duplicate { original_row, kind }))
+    }
+
+    fn derive(&self, person: u64) -> Person {
+        Person::derive(self.opts, &self.names, person)
+    }
+
+    fn truth_line(&self, duplicate: Duplicate, state: &mut RowState) {
+        self.record_id(duplicate.original_row, &mut state.original_id);
         let line = &mut state.truth_line;
         line.clear();
-        let mut original_id = String::new();
-        self.record_id(original_row, &mut original_id);
-        line.extend_from_slice(original_id.as_bytes());
-        line.push(b',');
-        line.extend_from_slice(state.id.as_bytes());
-        line.push(b',');
-        line.extend_from_slice(kind.as_str().as_bytes());
+        for part in [&state.original_id, &state.id] {
+            line.extend_from_slice(part.as_bytes());
+            line.push(b',');
+        }
+        line.extend_from_slice(duplicate.kind.as_str().as_bytes());
         line.push(b'\n');
     }
 }

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use super::person::Person;
+use super::person::{Person, Ssn};
 use super::record::{DateFormat, Record};
 use super::rng::Rng;
 use crate::field::Field;
@@ -126,16 +126,19 @@ fn invalid_zip(person: &Person, out: &mut String, rng: &mut Rng) {
 /// 0000, or a well-known placeholder.
 fn invalid_ssn(person: &Person, out: &mut String, rng: &mut Rng) {
     let s = person.ssn;
-    let (area, group, serial) = match rng.below(6) {
-        0 => (0, s.group, s.serial),
-        1 => (666, s.group, s.serial),
-        2 => (rng.range(900, 999) as u16, s.group, s.serial),
-        3 => (s.area, 0, s.serial),
-        4 => (s.area, s.group, 0),
+    let bad = match rng.below(6) {
+        0 => Ssn { area: 0, ..s },
+        1 => Ssn { area: 666, ..s },
+        2 => Ssn {
+            area: rng.range(900, 999) as u16,
+            ..s
+        },
+        3 => Ssn { group: 0, ..s },
+        4 => Ssn { serial: 0, ..s },
         _ => {
             out.push_str(rng.pick(BAD_SSNS));
             return;
         }
     };
-    let _ = write!(out, "{area:03}-{group:02}-{serial:04}");
+    bad.write(out);
 }

@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::names::{Weighted, ACCENTED_FEMALE_FIRST, ACCENTED_MALE_FIRST, ACCENTED_SURNAMES};
 use super::names::{FEMALE_FIRST, MALE_FIRST, SUFFIXES, SURNAMES};
+use super::record::push_digits;
 use super::rng::Rng;
 use super::SynthOptions;
 
@@ -16,8 +17,9 @@ use super::SynthOptions;
 const PERSON_STREAM: u64 = 1;
 
 /// Birth dates are drawn uniformly from this range, inclusive.
-const FIRST_BIRTH: (i32, u32, u32) = (1920, 1, 1);
-const LAST_BIRTH: (i32, u32, u32) = (2024, 12, 31);
+pub(crate) const FIRST_BIRTH: NaiveDate = ymd(1920, 1, 1);
+/// The last birth date of the model.
+pub(crate) const LAST_BIRTH: NaiveDate = ymd(2024, 12, 31);
 
 /// Administrative sex of a person (what a source would record when it
 /// knows).
@@ -141,14 +143,15 @@ impl Person {
 
 /// A birth date, uniform over 1920-01-01..=2024-12-31.
 fn birth_date(rng: &mut Rng) -> NaiveDate {
-    let (first, last) = (ymd(FIRST_BIRTH), ymd(LAST_BIRTH));
-    let span = (last - first).num_days() as u64;
-    first + chrono::Days::new(rng.range(0, span))
+    let span = (LAST_BIRTH - FIRST_BIRTH).num_days() as u64;
+    FIRST_BIRTH + chrono::Days::new(rng.range(0, span))
 }
 
-fn ymd((y, m, d): (i32, u32, u32)) -> NaiveDate {
-    // The constants above are valid calendar dates.
-    NaiveDate::from_ymd_opt(y, m, d).expect("valid constant date")
+const fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+    match NaiveDate::from_ymd_opt(y, m, d) {
+        Some(date) => date,
+        None => panic!("invalid constant date"),
+    }
 }
 
 /// A valid date near `date` that a keying slip would produce: day and month
@@ -211,6 +214,15 @@ impl Ssn {
                 return ssn;
             }
         }
+    }
+
+    /// Appends the number as `ddd-dd-dddd`.
+    pub(crate) fn write(self, out: &mut String) {
+        push_digits(out, self.area.into(), 3);
+        out.push('-');
+        push_digits(out, self.group.into(), 2);
+        out.push('-');
+        push_digits(out, self.serial.into(), 4);
     }
 
     /// Whether the SSA rules above allow this number.
