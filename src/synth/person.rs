@@ -180,7 +180,7 @@ impl Zip {
     }
 
     /// A new address after a move: half the time in the same sectional
-    /// center (first three digits), otherwise anywhere.
+    /// center (first three digits, so up to 99999), otherwise anywhere.
     pub(crate) fn moved(self, rng: &mut Rng) -> Zip {
         loop {
             let next = if rng.chance(0.5) {
