@@ -223,12 +223,20 @@ pub fn birth_date(raw: Raw<'_>, opts: &NormalizeOptions) -> Result<String, Inval
         Raw::Int(_) => return Err(Invalid::Format),
     };
     check_range(date, opts.as_of)?;
-    Ok(format!(
-        "{:04}-{:02}-{:02}",
-        date.year(),
-        date.month(),
-        date.day()
-    ))
+    Ok(iso_text(date))
+}
+
+/// `YYYY-MM-DD`, for a year in 0..=9999 (as [`check_range`] ensures).
+fn iso_text(date: NaiveDate) -> String {
+    let digit = |n: u32, place: u32| char::from(b'0' + (n / place % 10) as u8);
+    let (y, m, d) = (date.year().unsigned_abs(), date.month(), date.day());
+    let mut out = String::with_capacity(10);
+    out.extend([1000, 100, 10, 1].map(|p| digit(y, p)));
+    out.push('-');
+    out.extend([10, 1].map(|p| digit(m, p)));
+    out.push('-');
+    out.extend([10, 1].map(|p| digit(d, p)));
+    out
 }
 
 fn from_text(text: &str, opts: &NormalizeOptions) -> Result<NaiveDate, Invalid> {

@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::char::decompose_compatible;
 
-use super::placeholder::is_name_placeholder;
+use super::placeholder::{is_name_placeholder, listed_bytes};
 use crate::field::Invalid;
 
 /// Latin letters that have no Unicode decomposition to a base letter, and
@@ -277,8 +277,7 @@ fn word_in(word: &[u8], list: &[&str]) -> bool {
         buf[len] = b.to_ascii_uppercase();
         len += 1;
     }
-    let key = &buf[..len];
-    list.binary_search_by(|e| e.as_bytes().cmp(key)).is_ok()
+    listed_bytes(list, &buf[..len])
 }
 
 #[cfg(test)]

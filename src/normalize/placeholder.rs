@@ -8,6 +8,8 @@
 //! The lists are sorted in ASCII byte order so that lookups are a binary
 //! search; a unit test keeps them sorted and free of duplicates.
 
+use std::cmp::Ordering;
+
 /// Missing-value markers written by databases, spreadsheets and statistics
 /// tools (`NULL` from SQL exports, `#N/A` from Excel, `NA` from R, `nan`
 /// from pandas). Compared with the raw value after trimming and ASCII
@@ -141,13 +143,40 @@ pub const DATE_PLACEHOLDERS: &[(i32, u32, u32)] = &[
 
 /// True when `value` is in the sorted `list`.
 pub fn listed(list: &[&str], value: &str) -> bool {
-    list.binary_search(&value).is_ok()
+    listed_bytes(list, value.as_bytes())
+}
+
+/// [`listed`] for a value held as bytes.
+pub(crate) fn listed_bytes(list: &[&str], value: &[u8]) -> bool {
+    list.binary_search_by(|e| cmp_short(e.as_bytes(), value))
+        .is_ok()
+}
+
+/// Byte order of two short strings. The standard comparison calls
+/// `memcmp`, whose call overhead dominates for the few bytes compared
+/// here; these lookups run for every field of every record.
+fn cmp_short(a: &[u8], b: &[u8]) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 /// True when the trimmed raw value is a missing-value marker.
 pub fn is_missing_marker(trimmed: &str) -> bool {
+    // Every marker starts with one of these bytes; most values (digits,
+    // letters other than N and U) are rejected here.
+    let first = trimmed.as_bytes().first().map(u8::to_ascii_uppercase);
+    if !matches!(
+        first,
+        Some(b'#' | b'(' | b'-' | b'.' | b'<' | b'?' | b'N' | b'U')
+    ) {
+        return false;
+    }
     // The longest marker is 7 bytes; longer values cannot match, and a
-    // stack buffer avoids allocating for the common case.
+    // stack buffer avoids allocating.
     let mut buf = [0u8; 8];
     let Some(upper) = ascii_upper(trimmed, &mut buf) else {
         return false;
@@ -169,7 +198,7 @@ pub fn is_name_placeholder(normalized: &str, first_name: bool) -> bool {
     let bytes = normalized.as_bytes();
     let len = bytes.len();
     (1..=len / 2)
-        .filter(|&p| len % p == 0 && bytes[p..] == bytes[..len - p])
+        .filter(|&p| len % p == 0 && bytes[p] == bytes[0] && bytes[p..] == bytes[..len - p])
         .any(|p| (p == 1 && len >= 3) || is_listed(&normalized[..p]))
 }
 
@@ -232,6 +261,13 @@ mod tests {
         assert!(SSN_PLACEHOLDERS
             .iter()
             .all(|s| s.bytes().all(|b| b.is_ascii_digit())));
+    }
+
+    #[test]
+    fn markers_start_with_a_prefiltered_byte() {
+        for m in MISSING_MARKERS {
+            assert!(is_missing_marker(m), "{m}");
+        }
     }
 
     #[test]
