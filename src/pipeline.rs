@@ -311,10 +311,7 @@ pub fn plan_rules(
     (active, skipped)
 }
 
-fn read_all(
-    mut source: Box<dyn ChunkSource>,
-    tx: SyncSender<ReadChunk>,
-) -> Result<()> {
+fn read_all(mut source: Box<dyn ChunkSource>, tx: SyncSender<ReadChunk>) -> Result<()> {
     loop {
         match source.next_chunk() {
             Ok(Some(chunk)) => {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use pprl::key::Secret;
+use pprl::synth::{generate, SynthOptions};
 use pprl::{Error, Result};
 
 const EXIT_CODES: &str = "\
@@ -242,8 +243,57 @@ pub fn keygen(args: &KeygenArgs) -> Result<()> {
     Ok(())
 }
 
-/// `pprl synth`.
-pub fn synth(args: &SynthArgs, _quiet: bool) -> Result<()> {
-    let _ = args;
-    Err(Error::Config("synth is not available yet".into()))
+/// `pprl synth`: streams to a file (written under a temporary name and
+/// renamed when complete) or to standard output, where a closed pipe ends
+/// the run quietly.
+pub fn synth(args: &SynthArgs, quiet: bool) -> Result<()> {
+    let mut opts = SynthOptions {
+        rows: args.rows,
+        seed: args.seed,
+        date_format: args.date_format.clone(),
+        ..SynthOptions::default()
+    };
+    if let Some(rate) = args.duplicate_rate {
+        opts.duplicate_rate = rate;
+    }
+    opts.validate()?;
+    let truth = match &args.truth {
+        Some(p) => Some(std::fs::File::create(p).map_err(|e| Error::io(p, e))?),
+        None => None,
+    };
+    let summary = if args.output.as_os_str() == "-" {
+        match generate(&opts, std::io::stdout().lock(), truth) {
+            Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+                return Ok(())
+            }
+            other => other?,
+        }
+    } else {
+        let tmp = args.output.with_file_name(format!(
+            ".{}.pprl-tmp-{}",
+            args.output
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        let result = generate(&opts, file, truth).map_err(|e| match e {
+            Error::Io { source, .. } => Error::io(&args.output, source),
+            other => other,
+        });
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        let summary = result?;
+        std::fs::rename(&tmp, &args.output).map_err(|e| Error::io(&args.output, e))?;
+        summary
+    };
+    if !quiet {
+        eprintln!(
+            "pprl: wrote {} rows ({} originals, {} duplicates)",
+            summary.rows, summary.originals, summary.duplicates
+        );
+    }
+    Ok(())
 }
