@@ -12,13 +12,16 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, RecordBatch, StringBuilder};
+use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray, StringBuilder};
 use arrow::datatypes::{DataType, Field as ArrowField, Schema, SchemaRef};
+use parquet::arrow::arrow_writer::{compute_leaves, ArrowRowGroupWriterFactory};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
+use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
+use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
@@ -96,22 +99,77 @@ impl DeliveryOptions {
     }
 }
 
-/// The columns of one written part of a chunk, in rule order.
-#[derive(Debug, Clone, Default)]
-pub struct Rows {
-    /// Record ids.
-    pub record_ids: Vec<String>,
-    /// Rule ids (long layout names) in column order.
-    pub tokens: Vec<Vec<Option<String>>>,
-    /// Pass-through values, in pass-through order.
-    pub pass_through: Vec<Vec<Option<String>>>,
+/// Builds the record batches of a delivery from tokenized rows. Cloned into
+/// the parallel tokenize stage, so batches are built on all cores.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    layout: Layout,
+    blank_as_zeros: bool,
+    rule_ids: Vec<String>,
+    schema: SchemaRef,
+}
+
+impl Shape {
+    /// The Arrow schema of every batch.
+    pub fn schema(&self) -> &SchemaRef {
+        &self.schema
+    }
+
+    /// A batch from wide columns: record ids, one token column per rule,
+    /// pass-through columns. The long layout is built from the same input.
+    ///
+    /// # Errors
+    /// Only if the columns disagree in length, which is a bug.
+    pub fn batch(
+        &self,
+        record_ids: ArrayRef,
+        tokens: Vec<ArrayRef>,
+        pass_through: Vec<ArrayRef>,
+    ) -> Result<RecordBatch> {
+        let columns = match self.layout {
+            Layout::Wide => {
+                let mut cols = Vec::with_capacity(1 + tokens.len() + pass_through.len());
+                cols.push(record_ids);
+                cols.extend(tokens);
+                cols.extend(pass_through);
+                cols
+            }
+            Layout::Long => self.long_columns(&record_ids, &tokens),
+        };
+        Ok(RecordBatch::try_new(self.schema.clone(), columns)?)
+    }
+
+    fn long_columns(&self, record_ids: &ArrayRef, tokens: &[ArrayRef]) -> Vec<ArrayRef> {
+        let ids = record_ids.as_string::<i32>();
+        let tokens: Vec<&StringArray> = tokens.iter().map(|t| t.as_string::<i32>()).collect();
+        let blank = self.blank_as_zeros.then_some(BLANK_ZEROS);
+        let n = ids.len() * self.rule_ids.len();
+        let mut rule = StringBuilder::with_capacity(n, n * 2);
+        let mut token = StringBuilder::with_capacity(n, n * 44);
+        let mut id = StringBuilder::with_capacity(n, n * 8);
+        for r in 0..ids.len() {
+            for (rule_id, column) in self.rule_ids.iter().zip(&tokens) {
+                rule.append_value(rule_id);
+                match (column.is_valid(r), blank) {
+                    (true, _) => token.append_value(column.value(r)),
+                    (false, Some(b)) => token.append_value(b),
+                    (false, None) => token.append_null(),
+                }
+                id.append_value(ids.value(r));
+            }
+        }
+        vec![
+            Arc::new(rule.finish()),
+            Arc::new(token.finish()),
+            Arc::new(id.finish()),
+        ]
+    }
 }
 
 /// A delivery being written.
 pub struct Delivery {
     opts: DeliveryOptions,
-    rule_ids: Vec<String>,
-    schema: SchemaRef,
+    shape: Shape,
     tmp: PathBuf,
     writer: Option<TableWriter>,
     part: usize,
@@ -120,8 +178,17 @@ pub struct Delivery {
 }
 
 enum TableWriter {
-    Parquet(Box<ArrowWriter<File>>),
+    Parquet(Box<ParquetPart>),
     Csv(BufWriter<File>),
+}
+
+/// One Parquet part file, its row groups encoded column by column in
+/// parallel: a single `ArrowWriter` encodes on one thread and would be the
+/// bottleneck of the pipeline.
+struct ParquetPart {
+    file: SerializedFileWriter<File>,
+    factory: ArrowRowGroupWriterFactory,
+    row_groups: usize,
 }
 
 impl Delivery {
@@ -155,10 +222,15 @@ impl Delivery {
             std::fs::create_dir(&tmp).map_err(|e| out_err(&tmp, &e.to_string()))?;
         }
         let schema = schema_for(&opts, column_names, pass_through);
-        Ok(Delivery {
-            opts,
+        let shape = Shape {
+            layout: opts.layout,
+            blank_as_zeros: opts.blank_as_zeros,
             rule_ids: rule_ids.to_vec(),
             schema,
+        };
+        Ok(Delivery {
+            opts,
+            shape,
             tmp,
             writer: None,
             part: 0,
@@ -167,45 +239,64 @@ impl Delivery {
         })
     }
 
-    /// Writes rows in order.
+    /// How batches must be built for this delivery.
+    pub fn shape(&self) -> &Shape {
+        &self.shape
+    }
+
+    /// Writes the batches of one chunk, in order. Each call ends at a row
+    /// group boundary; row groups hold at most [`ROW_GROUP_ROWS`] rows and
+    /// never span two part files.
     ///
     /// # Errors
     /// [`Error::Output`] on a write failure.
-    pub fn write(&mut self, rows: &Rows) -> Result<()> {
-        let n = rows.record_ids.len();
-        let mut start = 0;
-        while start < n {
-            let room = match self.opts.max_rows_per_file {
-                Some(max) if !self.opts.single_file() => (max - self.rows_in_file) as usize,
-                _ => usize::MAX,
-            };
-            let end = n.min(start.saturating_add(room.max(1)));
-            self.write_range(rows, start, end)?;
-            start = end;
+    pub fn write(&mut self, batches: &[RecordBatch]) -> Result<()> {
+        let mut pending: Vec<RecordBatch> = Vec::new();
+        let mut pending_rows = 0usize;
+        for batch in batches {
+            let mut offset = 0;
+            while offset < batch.num_rows() {
+                let file_room = self.file_room().saturating_sub(pending_rows as u64);
+                let group_room = ROW_GROUP_ROWS - pending_rows;
+                let take = (batch.num_rows() - offset)
+                    .min(group_room)
+                    .min(file_room as usize);
+                pending.push(batch.slice(offset, take));
+                pending_rows += take;
+                offset += take;
+                if pending_rows == ROW_GROUP_ROWS || pending_rows as u64 == self.file_room() {
+                    self.write_group(std::mem::take(&mut pending), pending_rows)?;
+                    pending_rows = 0;
+                }
+            }
+        }
+        if pending_rows > 0 {
+            self.write_group(pending, pending_rows)?;
         }
         Ok(())
     }
 
-    fn write_range(&mut self, rows: &Rows, start: usize, end: usize) -> Result<()> {
+    /// Rows the current part file can still take.
+    fn file_room(&self) -> u64 {
+        match self.opts.max_rows_per_file {
+            Some(max) if !self.opts.single_file() => max - self.rows_in_file,
+            _ => u64::MAX,
+        }
+    }
+
+    fn write_group(&mut self, batches: Vec<RecordBatch>, rows: usize) -> Result<()> {
         if self.writer.is_none() {
             self.open_part()?;
         }
-        let batch = match self.opts.format {
-            TableFormat::Parquet => Some(self.batch(rows, start, end)?),
-            TableFormat::Csv => None,
-        };
         let zeros = self.opts.blank_as_zeros;
-        match (self.writer.as_mut().expect("opened"), batch) {
-            (TableWriter::Parquet(w), Some(batch)) => w.write(&batch)?,
-            (TableWriter::Csv(w), _) => write_csv_long(w, &self.rule_ids, rows, start, end, zeros)
+        match self.writer.as_mut().expect("opened") {
+            TableWriter::Parquet(part) => part.write_row_group(&batches, &self.shape.schema)?,
+            TableWriter::Csv(w) => write_csv_long(w, &batches, zeros)
                 .map_err(|e| out_err(&self.tmp, &e.to_string()))?,
-            (TableWriter::Parquet(_), None) => unreachable!("parquet batches are built above"),
         }
-        self.rows_in_file += (end - start) as u64;
-        if let Some(max) = self.opts.max_rows_per_file {
-            if self.rows_in_file >= max && !self.opts.single_file() {
-                self.close_part()?;
-            }
+        self.rows_in_file += rows as u64;
+        if self.file_room() == 0 {
+            self.close_part()?;
         }
         Ok(())
     }
@@ -227,9 +318,14 @@ impl Delivery {
         let file = File::create(&path).map_err(|e| out_err(&path, &e.to_string()))?;
         self.writer = Some(match self.opts.format {
             TableFormat::Parquet => {
-                let props = writer_properties(&self.opts, &self.schema);
-                let writer = ArrowWriter::try_new(file, self.schema.clone(), Some(props))?;
-                TableWriter::Parquet(Box::new(writer))
+                let props = writer_properties(&self.opts, &self.shape.schema);
+                let writer = ArrowWriter::try_new(file, self.shape.schema.clone(), Some(props))?;
+                let (file, factory) = writer.into_serialized_writer()?;
+                TableWriter::Parquet(Box::new(ParquetPart {
+                    file,
+                    factory,
+                    row_groups: 0,
+                }))
             }
             TableFormat::Csv => {
                 let mut w = BufWriter::with_capacity(1 << 20, file);
@@ -245,8 +341,9 @@ impl Delivery {
     fn close_part(&mut self) -> Result<()> {
         let path = self.part_path();
         match self.writer.take() {
-            Some(TableWriter::Parquet(w)) => {
-                w.close()?;
+            Some(TableWriter::Parquet(part)) => {
+                let file = part.file.close()?;
+                drop(file);
             }
             Some(TableWriter::Csv(w)) => {
                 let f = w.into_inner().map_err(|e| out_err(&path, &e.to_string()))?;
@@ -256,45 +353,6 @@ impl Delivery {
         }
         self.part += 1;
         Ok(())
-    }
-
-    /// Builds an Arrow batch for rows `start..end`.
-    fn batch(&self, rows: &Rows, start: usize, end: usize) -> Result<RecordBatch> {
-        let columns: Vec<ArrayRef> = match self.opts.layout {
-            Layout::Wide => {
-                let mut cols = vec![strings(
-                    rows.record_ids[start..end].iter().map(|s| Some(s.as_str())),
-                )];
-                for col in rows.tokens.iter().chain(&rows.pass_through) {
-                    cols.push(strings(col[start..end].iter().map(|v| v.as_deref())));
-                }
-                cols
-            }
-            Layout::Long => {
-                let blank = self.opts.blank_as_zeros.then_some(BLANK_ZEROS);
-                let n = (end - start) * self.rule_ids.len();
-                let mut rule = StringBuilder::with_capacity(n, n * 2);
-                let mut token = StringBuilder::with_capacity(n, n * 44);
-                let mut id = StringBuilder::with_capacity(n, n * 8);
-                for r in start..end {
-                    for (i, rule_id) in self.rule_ids.iter().enumerate() {
-                        rule.append_value(rule_id);
-                        match (&rows.tokens[i][r], blank) {
-                            (Some(t), _) => token.append_value(t),
-                            (None, Some(b)) => token.append_value(b),
-                            (None, None) => token.append_null(),
-                        }
-                        id.append_value(&rows.record_ids[r]);
-                    }
-                }
-                vec![
-                    Arc::new(rule.finish()),
-                    Arc::new(token.finish()),
-                    Arc::new(id.finish()),
-                ]
-            }
-        };
-        Ok(RecordBatch::try_new(self.schema.clone(), columns)?)
     }
 
     /// Closes the table, writes the metadata, and moves both into place.
@@ -386,14 +444,6 @@ fn out_err(path: &Path, reason: &str) -> Error {
     }
 }
 
-fn strings<'a>(values: impl ExactSizeIterator<Item = Option<&'a str>>) -> ArrayRef {
-    let mut b = StringBuilder::with_capacity(values.len(), values.len() * 64);
-    for v in values {
-        b.append_option(v);
-    }
-    Arc::new(b.finish())
-}
-
 fn schema_for(opts: &DeliveryOptions, columns: &[String], pass_through: &[String]) -> SchemaRef {
     let text = |name: &str, nullable: bool| ArrowField::new(name, DataType::Utf8, nullable);
     let fields = match opts.layout {
@@ -432,30 +482,44 @@ fn writer_properties(opts: &DeliveryOptions, schema: &Schema) -> WriterPropertie
             Layout::Long => f.name() == "token",
         };
         if token_column {
-            b = b.set_column_dictionary_enabled(ColumnPath::from(f.name().as_str()), false);
+            // Min/max statistics of random tokens prune nothing and cost a
+            // string comparison per value.
+            let path = ColumnPath::from(f.name().as_str());
+            b = b
+                .set_column_dictionary_enabled(path.clone(), false)
+                .set_column_statistics_enabled(path, EnabledStatistics::None);
         }
     }
     b.build()
 }
 
-/// Writes OpenToken's long CSV: `RuleId,Token,RecordId`, `\n` line endings,
-/// minimal quoting as Python's `csv.writer`.
+/// Writes OpenToken's long CSV from long-layout batches: `RuleId,Token,
+/// RecordId`, `\n` line endings, minimal quoting as Python's `csv.writer`.
 fn write_csv_long(
     w: &mut impl Write,
-    rule_ids: &[String],
-    rows: &Rows,
-    start: usize,
-    end: usize,
+    batches: &[RecordBatch],
     blank_as_zeros: bool,
 ) -> std::io::Result<()> {
     let blank = if blank_as_zeros { BLANK_ZEROS } else { "" };
-    for r in start..end {
-        for (i, rule_id) in rule_ids.iter().enumerate() {
-            write_csv_field(w, rule_id)?;
+    for batch in batches {
+        let (rule, token, id) = (
+            batch.column(0).as_string::<i32>(),
+            batch.column(1).as_string::<i32>(),
+            batch.column(2).as_string::<i32>(),
+        );
+        for r in 0..batch.num_rows() {
+            write_csv_field(w, rule.value(r))?;
             w.write_all(b",")?;
-            write_csv_field(w, rows.tokens[i][r].as_deref().unwrap_or(blank))?;
+            write_csv_field(
+                w,
+                if token.is_valid(r) {
+                    token.value(r)
+                } else {
+                    blank
+                },
+            )?;
             w.write_all(b",")?;
-            write_csv_field(w, &rows.record_ids[r])?;
+            write_csv_field(w, id.value(r))?;
             w.write_all(b"\n")?;
         }
     }
@@ -469,5 +533,33 @@ fn write_csv_field(w: &mut impl Write, value: &str) -> std::io::Result<()> {
         w.write_all(b"\"")
     } else {
         w.write_all(value.as_bytes())
+    }
+}
+
+impl ParquetPart {
+    /// Encodes one row group from `batches`, each column on its own rayon
+    /// task, then appends the column chunks in schema order.
+    fn write_row_group(&mut self, batches: &[RecordBatch], schema: &SchemaRef) -> Result<()> {
+        let writers = self.factory.create_column_writers(self.row_groups)?;
+        let chunks = writers
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, mut writer)| {
+                let field = schema.field(i);
+                for batch in batches {
+                    for leaf in compute_leaves(field, batch.column(i))? {
+                        writer.write(&leaf)?;
+                    }
+                }
+                writer.close()
+            })
+            .collect::<parquet::errors::Result<Vec<_>>>()?;
+        let mut group = self.file.next_row_group()?;
+        for chunk in chunks {
+            chunk.append_to_row_group(&mut group)?;
+        }
+        group.close()?;
+        self.row_groups += 1;
+        Ok(())
     }
 }

@@ -18,12 +18,16 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::ColumnMap;
-use crate::delivery::{Delivery, Rows};
+use std::sync::Arc;
+
+use arrow::array::{ArrayRef, RecordBatch, StringBuilder};
+
+use crate::delivery::{Delivery, Shape};
 use crate::error::{Error, Position, Result};
 use crate::extract::{Chunk, ChunkSource, RowProblem};
 use crate::field::Field;
 use crate::profile::{Profile, Record, RowOut};
-use crate::stats::{CountMethod, SharedTokens, Stats};
+use crate::stats::{fingerprint, CountMethod, SharedTokens, Stats};
 
 /// What to do with a row that cannot be tokenized as a whole (wrong field
 /// count, missing record id).
@@ -144,7 +148,9 @@ type ReadChunk = Result<(Chunk, (u64, Option<u64>))>;
 
 /// One parallel task's output.
 struct Part {
-    rows: Rows,
+    batch: RecordBatch,
+    /// Fingerprints of the non-null tokens, per rule, for repeat counting.
+    fingerprints: Vec<Vec<u64>>,
     stats: Stats,
     rejects: Vec<Reject>,
 }
@@ -185,6 +191,7 @@ pub fn run(
     };
 
     let total_rows = source.total_rows();
+    let shape = delivery.shape().clone();
     let (chunk_tx, chunk_rx) = sync_channel::<ReadChunk>(2);
     let (part_tx, part_rx) = sync_channel::<Vec<Part>>(2);
     let n_rules = rules.len();
@@ -203,7 +210,8 @@ pub fn run(
 
         let mut stats = Stats::new(n_rules);
         let tokenized = tokenize_all(
-            chunk_rx, &part_tx, &slots, profile, &active, opts, &mut stats, total_rows, progress,
+            chunk_rx, &part_tx, &slots, profile, &active, opts, &shape, &mut stats, total_rows,
+            progress,
         );
         drop(part_tx);
 
@@ -337,6 +345,7 @@ fn tokenize_all(
     profile: &dyn Profile,
     active: &[usize],
     opts: &RunOptions,
+    shape: &Shape,
     stats: &mut Stats,
     total_rows: Option<u64>,
     progress: &(dyn Fn(Progress) + Sync),
@@ -355,6 +364,7 @@ fn tokenize_all(
                     profile,
                     active,
                     opts,
+                    shape,
                 )
             })
             .collect::<Result<Vec<Part>>>()?;
@@ -381,13 +391,20 @@ fn tokenize_range(
     profile: &dyn Profile,
     active: &[usize],
     opts: &RunOptions,
+    shape: &Shape,
 ) -> Result<Part> {
     let n = range.len();
-    let mut rows = Rows {
-        record_ids: Vec::with_capacity(n),
-        tokens: vec![Vec::with_capacity(n); active.len()],
-        pass_through: vec![Vec::with_capacity(n); slots.pass_through.len()],
-    };
+    let mut ids = StringBuilder::with_capacity(n, n * 12);
+    let mut tokens: Vec<StringBuilder> = active
+        .iter()
+        .map(|_| StringBuilder::with_capacity(n, n * 64))
+        .collect();
+    let mut fingerprints: Vec<Vec<u64>> = active.iter().map(|_| Vec::with_capacity(n)).collect();
+    let mut pass: Vec<StringBuilder> = slots
+        .pass_through
+        .iter()
+        .map(|_| StringBuilder::with_capacity(n, n * 8))
+        .collect();
     let mut stats = Stats::new(active.len());
     let mut rejects = Vec::new();
     let mut out = RowOut::default();
@@ -395,12 +412,11 @@ fn tokenize_range(
     for row in range {
         stats.rows_in += 1;
         let record_no = chunk.first_record + row as u64;
-        let id = chunk.columns[slots.record_id]
-            .text(row)
-            .map(|s| s.trim().to_string());
+        let id = chunk.columns[slots.record_id].text(row);
+        let id = id.as_deref().map(str::trim).unwrap_or("");
         let problem = match chunk.malformed.binary_search_by_key(&row, |m| m.0) {
             Ok(i) => Some(chunk.malformed[i].1.code()),
-            Err(_) if id.as_deref().is_none_or(str::is_empty) => Some("missing_record_id"),
+            Err(_) if id.is_empty() => Some("missing_record_id"),
             Err(_) => None,
         };
         if let Some(reason) = problem {
@@ -414,13 +430,12 @@ fn tokenize_range(
         out.clear();
         profile.tokenize(&record, &mut out);
 
-        let id = id.expect("checked above");
         for &(field, reason) in &out.invalid {
             *stats.invalid.entry((field, reason)).or_default() += 1;
             if opts.rejects.is_some() {
                 rejects.push(Reject {
                     record: record_no,
-                    record_id: Some(id.clone()),
+                    record_id: Some(id.to_string()),
                     field: Some(field.name()),
                     reason: reason.code(),
                 });
@@ -428,24 +443,37 @@ fn tokenize_range(
         }
         let mut any = false;
         for (col, &rule) in active.iter().enumerate() {
-            let token = out.tokens[rule].take();
-            any |= token.is_some();
-            if token.is_none() {
-                stats.null_tokens[col] += 1;
+            match &out.tokens[rule] {
+                Some(token) => {
+                    any = true;
+                    tokens[col].append_value(token);
+                    fingerprints[col].push(fingerprint(token));
+                }
+                None => {
+                    stats.null_tokens[col] += 1;
+                    tokens[col].append_null();
+                }
             }
-            rows.tokens[col].push(token);
         }
         if !any {
             stats.rows_without_tokens += 1;
         }
         for (col, &slot) in slots.pass_through.iter().enumerate() {
-            rows.pass_through[col].push(chunk.columns[slot].text(row).map(|s| s.into_owned()));
+            pass[col].append_option(chunk.columns[slot].text(row));
         }
-        rows.record_ids.push(id);
+        ids.append_value(id);
         stats.rows_out += 1;
     }
+
+    let finish = |mut b: StringBuilder| -> ArrayRef { Arc::new(b.finish()) };
+    let batch = shape.batch(
+        finish(ids),
+        tokens.into_iter().map(finish).collect(),
+        pass.into_iter().map(finish).collect(),
+    )?;
     Ok(Part {
-        rows,
+        batch,
+        fingerprints,
         stats,
         rejects,
     })
@@ -453,7 +481,7 @@ fn tokenize_range(
 
 fn reject_row(
     record: u64,
-    record_id: Option<String>,
+    record_id: &str,
     reason: &'static str,
     opts: &RunOptions,
     stats: &mut Stats,
@@ -477,9 +505,10 @@ fn reject_row(
         });
     }
     *stats.rows_rejected.entry(reason).or_default() += 1;
+    let record_id = (!record_id.is_empty()).then(|| record_id.to_string());
     rejects.push(Reject {
         record,
-        record_id: record_id.filter(|s| !s.is_empty()),
+        record_id,
         field: None,
         reason,
     });
@@ -496,21 +525,30 @@ fn write_all(
     let mut shared: Vec<SharedTokens> = (0..n_rules).map(|_| SharedTokens::default()).collect();
     let mut written = 0u64;
     for parts in rx {
-        for part in parts {
-            for (col, tokens) in part.rows.tokens.iter().enumerate() {
-                tokens.iter().flatten().for_each(|t| shared[col].add(t));
-            }
-            delivery.write(&part.rows)?;
-            if let Some(w) = rejects.as_deref_mut() {
+        // One rule per task: the counters are independent.
+        shared
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(rule, counter)| {
+                for part in &parts {
+                    part.fingerprints[rule]
+                        .iter()
+                        .for_each(|&x| counter.add_fingerprint(x));
+                }
+            });
+        let batches: Vec<RecordBatch> = parts.iter().map(|p| p.batch.clone()).collect();
+        delivery.write(&batches)?;
+        if let Some(w) = rejects.as_deref_mut() {
+            for part in &parts {
                 write_rejects(w, &part.rejects).map_err(|e| Error::Output {
                     path: PathBuf::from("rejects"),
                     reason: e.to_string(),
                 })?;
             }
-            written += part.rows.record_ids.len() as u64;
-            if fail_after_rows.is_some_and(|n| written >= n) {
-                return Err(Error::Interrupted);
-            }
+        }
+        written += parts.iter().map(|p| p.stats.rows_out).sum::<u64>();
+        if fail_after_rows.is_some_and(|n| written >= n) {
+            return Err(Error::Interrupted);
         }
     }
     Ok(shared.iter().map(SharedTokens::repeated).collect())

@@ -2,7 +2,7 @@
 //! and tokens that more than one row shares.
 
 use std::collections::{BTreeMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde::Serialize;
 
@@ -72,13 +72,13 @@ pub enum CountMethod {
 }
 
 /// Distinct tokens per rule held exactly before switching to an estimate.
-/// 2^20 fingerprints take about 16 MiB per rule.
-pub const EXACT_LIMIT: usize = 1 << 20;
+/// 2^18 fingerprints take about 5 MiB per rule.
+pub const EXACT_LIMIT: usize = 1 << 18;
 
 /// Counts, for one rule, how many non-null tokens repeat an earlier one.
 #[derive(Debug, Clone)]
 pub struct SharedTokens {
-    seen: Option<HashSet<u64>>,
+    seen: Option<HashSet<u64, BuildHasherDefault<Premixed>>>,
     registers: Vec<u8>,
     non_null: u64,
 }
@@ -88,19 +88,62 @@ const HLL_BITS: u32 = 14;
 impl Default for SharedTokens {
     fn default() -> Self {
         SharedTokens {
-            seen: Some(HashSet::new()),
+            seen: Some(HashSet::default()),
             registers: vec![0; 1 << HLL_BITS],
             non_null: 0,
         }
     }
 }
 
+/// A 64-bit fingerprint of a token. Tokens are HMAC outputs, already
+/// uniform, so a cheap multiply-xorshift mix of their bytes is enough; the
+/// fingerprint only counts repeats and never leaves the process.
+pub fn fingerprint(token: &str) -> u64 {
+    let mut h: u64 = 0x9E37_79B9_7F4A_7C15 ^ token.len() as u64;
+    let mut chunks = token.as_bytes().chunks_exact(8);
+    for c in &mut chunks {
+        h = mix(h ^ u64::from_le_bytes(c.try_into().expect("8 bytes")));
+    }
+    for &b in chunks.remainder() {
+        h = mix(h ^ b as u64);
+    }
+    h
+}
+
+fn mix(mut x: u64) -> u64 {
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x ^= x >> 31;
+    x.wrapping_mul(0x94D0_49BB_1331_11EB) ^ (x >> 29)
+}
+
+/// A hasher for keys that are already fingerprints.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Premixed(u64);
+
+impl Hasher for Premixed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | b as u64;
+        }
+    }
+
+    fn write_u64(&mut self, x: u64) {
+        self.0 = x;
+    }
+}
+
 impl SharedTokens {
     /// Records one non-null token.
     pub fn add(&mut self, token: &str) {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        token.hash(&mut h);
-        let x = h.finish();
+        self.add_fingerprint(fingerprint(token));
+    }
+
+    /// Records the [`fingerprint`] of one non-null token.
+    pub fn add_fingerprint(&mut self, x: u64) {
         self.non_null += 1;
 
         let index = (x >> (64 - HLL_BITS)) as usize;
