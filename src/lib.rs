@@ -26,6 +26,7 @@
 
 pub mod config;
 pub mod delivery;
+pub mod duplicates;
 pub mod error;
 pub mod extract;
 pub mod field;
