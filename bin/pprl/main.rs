@@ -14,6 +14,12 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 
+/// Tokenization allocates and frees many short-lived buffers on every core;
+/// mimalloc keeps them in per-thread pools where the system allocator maps
+/// and zeroes fresh pages for each large one.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
