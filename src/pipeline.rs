@@ -20,9 +20,10 @@ use rayon::prelude::*;
 use crate::config::ColumnMap;
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, RecordBatch, StringBuilder};
+use arrow::array::{ArrayRef, AsArray, RecordBatch, StringBuilder};
 
 use crate::delivery::{Delivery, Shape};
+use crate::duplicates::{DuplicateFinder, Duplicates, RecordNumbers};
 use crate::error::{Error, Position, Result};
 use crate::extract::{Chunk, ChunkSource, RowProblem};
 use crate::field::Field;
@@ -57,6 +58,10 @@ pub struct RunOptions {
     pub input: Option<PathBuf>,
     /// Test-only fault injection: fail after this many rows were written.
     pub fail_after_rows: Option<u64>,
+    /// Memory for finding duplicate record ids before spilling to disk.
+    pub duplicate_budget: usize,
+    /// Where duplicate detection spills (default: the system temp dir).
+    pub spill_dir: Option<PathBuf>,
 }
 
 impl Default for RunOptions {
@@ -69,6 +74,8 @@ impl Default for RunOptions {
             rejects: None,
             input: None,
             fail_after_rows: None,
+            duplicate_budget: 64 << 20,
+            spill_dir: None,
         }
     }
 }
@@ -149,6 +156,9 @@ type ReadChunk = Result<(Chunk, (u64, Option<u64>))>;
 /// One parallel task's output.
 struct Part {
     batch: RecordBatch,
+    /// Record ids and record numbers of the written rows.
+    ids: ArrayRef,
+    records: Vec<u64>,
     /// Fingerprints of the non-null tokens, per rule, for repeat counting.
     fingerprints: Vec<Vec<u64>>,
     stats: Stats,
@@ -171,6 +181,7 @@ struct Reject {
 /// destination.
 pub fn run(
     mut source: Box<dyn ChunkSource>,
+    prescan: Option<Box<dyn ChunkSource>>,
     map: &ColumnMap,
     profile: &dyn Profile,
     mut delivery: Delivery,
@@ -179,7 +190,15 @@ pub fn run(
 ) -> Result<Finished> {
     let started = Instant::now();
     let (slots, selected) = plan_columns(map, opts)?;
+    let record_id_column = selected[slots.record_id];
     source.select(selected);
+    // Under the skip policy, rows with a duplicated id are found first, in
+    // a pass over the record id column alone, so that none is written.
+    let duplicates = match (opts.on_bad_row, prescan) {
+        (RowPolicy::Skip, Some(p)) => Some(find_duplicate_ids(p, record_id_column, opts)?),
+        _ => None,
+    };
+    let check_duplicates = duplicates.is_none();
     let (active, skipped_rules) = plan_rules(profile, map);
     let rule_ids = profile.rule_ids();
     let rules: Vec<String> = active.iter().map(|&i| rule_ids[i].clone()).collect();
@@ -198,21 +217,30 @@ pub fn run(
 
     let result = thread::scope(|scope| -> Result<(Stats, Vec<(u64, CountMethod)>)> {
         let reader = scope.spawn(move || read_all(source, chunk_tx));
+        let finder = check_duplicates
+            .then(|| DuplicateFinder::new(opts.duplicate_budget, opts.spill_dir.clone()));
         let writer = scope.spawn(|| {
             write_all(
                 &mut delivery,
                 part_rx,
                 rejects_out.as_mut(),
                 n_rules,
-                opts.fail_after_rows,
+                finder,
+                opts,
             )
         });
 
         let mut stats = Stats::new(n_rules);
-        let tokenized = tokenize_all(
-            chunk_rx, &part_tx, &slots, profile, &active, opts, &shape, &mut stats, total_rows,
-            progress,
-        );
+        let stage = Stage {
+            slots: &slots,
+            profile,
+            active: &active,
+            opts,
+            shape: &shape,
+            total_rows,
+        };
+        let skip = duplicates.as_ref().map(|d| d.record_numbers().peekable());
+        let tokenized = tokenize_all(&stage, chunk_rx, &part_tx, skip, &mut stats, progress);
         drop(part_tx);
 
         let written = writer.join().expect("writer thread does not panic");
@@ -337,35 +365,40 @@ fn read_all(mut source: Box<dyn ChunkSource>, tx: SyncSender<ReadChunk>) -> Resu
     }
 }
 
-#[allow(clippy::too_many_arguments)] // the stages' shared state, passed once per run
+/// What the tokenize stage needs, shared by every parallel task.
+struct Stage<'a> {
+    slots: &'a Slots,
+    profile: &'a dyn Profile,
+    active: &'a [usize],
+    opts: &'a RunOptions,
+    shape: &'a Shape,
+    total_rows: Option<u64>,
+}
+
 fn tokenize_all(
+    stage: &Stage<'_>,
     rx: Receiver<ReadChunk>,
     tx: &SyncSender<Vec<Part>>,
-    slots: &Slots,
-    profile: &dyn Profile,
-    active: &[usize],
-    opts: &RunOptions,
-    shape: &Shape,
+    mut skip: Option<std::iter::Peekable<RecordNumbers<'_>>>,
     stats: &mut Stats,
-    total_rows: Option<u64>,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<()> {
     for received in rx {
         let (chunk, bytes) = received?;
-        let batch = opts.batch_rows.max(1);
+        let end = chunk.first_record + chunk.rows as u64;
+        let mut skipped = Vec::new();
+        if let Some(numbers) = skip.as_mut() {
+            while let Some(n) = numbers.next_if(|&n| n < end) {
+                skipped.push(n);
+            }
+        }
+        let batch = stage.opts.batch_rows.max(1);
         let starts: Vec<usize> = (0..chunk.rows).step_by(batch).collect();
         let parts = starts
             .into_par_iter()
             .map(|s| {
-                tokenize_range(
-                    &chunk,
-                    s..chunk.rows.min(s + batch),
-                    slots,
-                    profile,
-                    active,
-                    opts,
-                    shape,
-                )
+                let range = s..chunk.rows.min(s + batch);
+                tokenize_range(&chunk, range, stage, &skipped)
             })
             .collect::<Result<Vec<Part>>>()?;
         for p in &parts {
@@ -378,7 +411,7 @@ fn tokenize_all(
         progress(Progress {
             rows: stats.rows_in,
             bytes,
-            total_rows,
+            total_rows: stage.total_rows,
         });
     }
     Ok(())
@@ -387,13 +420,19 @@ fn tokenize_all(
 fn tokenize_range(
     chunk: &Chunk,
     range: std::ops::Range<usize>,
-    slots: &Slots,
-    profile: &dyn Profile,
-    active: &[usize],
-    opts: &RunOptions,
-    shape: &Shape,
+    stage: &Stage<'_>,
+    skip: &[u64],
 ) -> Result<Part> {
+    let Stage {
+        slots,
+        profile,
+        active,
+        opts,
+        shape,
+        ..
+    } = *stage;
     let n = range.len();
+    let mut records = Vec::with_capacity(n);
     let mut ids = StringBuilder::with_capacity(n, n * 12);
     let mut tokens: Vec<StringBuilder> = active
         .iter()
@@ -417,6 +456,7 @@ fn tokenize_range(
         let problem = match chunk.malformed.binary_search_by_key(&row, |m| m.0) {
             Ok(i) => Some(chunk.malformed[i].1.code()),
             Err(_) if id.is_empty() => Some("missing_record_id"),
+            Err(_) if skip.binary_search(&record_no).is_ok() => Some("duplicate_record_id"),
             Err(_) => None,
         };
         if let Some(reason) = problem {
@@ -462,17 +502,21 @@ fn tokenize_range(
             pass[col].append_option(chunk.columns[slot].text(row));
         }
         ids.append_value(id);
+        records.push(record_no);
         stats.rows_out += 1;
     }
 
     let finish = |mut b: StringBuilder| -> ArrayRef { Arc::new(b.finish()) };
+    let ids = finish(ids);
     let batch = shape.batch(
-        finish(ids),
+        ids.clone(),
         tokens.into_iter().map(finish).collect(),
         pass.into_iter().map(finish).collect(),
     )?;
     Ok(Part {
         batch,
+        ids,
+        records,
         fingerprints,
         stats,
         rejects,
@@ -520,7 +564,8 @@ fn write_all(
     rx: Receiver<Vec<Part>>,
     mut rejects: Option<&mut BufWriter<std::fs::File>>,
     n_rules: usize,
-    fail_after_rows: Option<u64>,
+    mut finder: Option<DuplicateFinder>,
+    opts: &RunOptions,
 ) -> Result<Vec<(u64, CountMethod)>> {
     let mut shared: Vec<SharedTokens> = (0..n_rules).map(|_| SharedTokens::default()).collect();
     let mut written = 0u64;
@@ -538,8 +583,14 @@ fn write_all(
             });
         let batches: Vec<RecordBatch> = parts.iter().map(|p| p.batch.clone()).collect();
         delivery.write(&batches)?;
-        if let Some(w) = rejects.as_deref_mut() {
-            for part in &parts {
+        for part in &parts {
+            if let Some(f) = finder.as_mut() {
+                let ids = part.ids.as_string::<i32>();
+                for (i, &record) in part.records.iter().enumerate() {
+                    f.add(ids.value(i), record)?;
+                }
+            }
+            if let Some(w) = rejects.as_deref_mut() {
                 write_rejects(w, &part.rejects).map_err(|e| Error::Output {
                     path: PathBuf::from("rejects"),
                     reason: e.to_string(),
@@ -547,11 +598,61 @@ fn write_all(
             }
         }
         written += parts.iter().map(|p| p.stats.rows_out).sum::<u64>();
-        if fail_after_rows.is_some_and(|n| written >= n) {
+        if opts.fail_after_rows.is_some_and(|n| written >= n) {
             return Err(Error::Interrupted);
         }
     }
+    if let Some(f) = finder {
+        fail_on_duplicates(&f.finish()?, opts)?;
+    }
     Ok(shared.iter().map(SharedTokens::repeated).collect())
+}
+
+/// Under the fail policy, a duplicated record id fails the run at its first
+/// occurrence.
+fn fail_on_duplicates(duplicates: &Duplicates, opts: &RunOptions) -> Result<()> {
+    let Some(first) = duplicates.record_numbers().next() else {
+        return Ok(());
+    };
+    Err(Error::Record {
+        at: Position {
+            file: opts.input.clone(),
+            record: Some(first),
+            ..Position::default()
+        },
+        reason: format!(
+            "record id is not unique ({} ids occur more than once, in {} rows); \
+             use --on-bad-row skip to skip such rows",
+            duplicates.distinct_ids(),
+            duplicates.rows()
+        ),
+    })
+}
+
+/// Reads only the record id column and finds every row whose id occurs
+/// more than once. Rows without an id or of the wrong shape are left to the
+/// main pass.
+fn find_duplicate_ids(
+    mut source: Box<dyn ChunkSource>,
+    column: usize,
+    opts: &RunOptions,
+) -> Result<Duplicates> {
+    source.select(vec![column]);
+    let mut finder = DuplicateFinder::new(opts.duplicate_budget, opts.spill_dir.clone());
+    while let Some(chunk) = source.next_chunk()? {
+        for row in 0..chunk.rows {
+            if chunk.malformed.binary_search_by_key(&row, |m| m.0).is_ok() {
+                continue;
+            }
+            if let Some(id) = chunk.columns[0].text(row) {
+                let id = id.trim();
+                if !id.is_empty() {
+                    finder.add(id, chunk.first_record + row as u64)?;
+                }
+            }
+        }
+    }
+    finder.finish()
 }
 
 fn open_rejects(path: &PathBuf) -> Result<BufWriter<std::fs::File>> {

@@ -107,12 +107,31 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
         rejects: args.rejects.clone(),
         input: extract_opts.path.clone(),
         fail_after_rows: args.fail_after_rows,
+        spill_dir: args
+            .output
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map(Path::to_path_buf),
         ..RunOptions::default()
+    };
+    // Skipping rows with a duplicated record id needs a first pass over
+    // the ids; standard input can be read only once.
+    let prescan = match (run_opts.on_bad_row, &extract_opts.path) {
+        (RowPolicy::Skip, Some(_)) => Some(extract::open(&extract_opts)?),
+        (RowPolicy::Skip, None) => {
+            return Err(Error::Config(
+                "--on-bad-row skip needs a file input (duplicate record ids are found in a \
+                 first pass); save standard input to a file first"
+                    .into(),
+            ))
+        }
+        (RowPolicy::Fail, _) => None,
     };
     let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let bar = Bar::new(quiet);
     let finished = pipeline::run(
         source,
+        prescan,
         &map,
         &*prepared.profile,
         delivery,
