@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::ColumnMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use arrow::array::{ArrayRef, AsArray, RecordBatch, StringBuilder};
@@ -62,6 +63,9 @@ pub struct RunOptions {
     pub duplicate_budget: usize,
     /// Where duplicate detection spills (default: the system temp dir).
     pub spill_dir: Option<PathBuf>,
+    /// Set from outside (a signal handler) to stop the run between chunks;
+    /// the run then fails with [`Error::Interrupted`] and leaves nothing.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 impl Default for RunOptions {
@@ -76,6 +80,7 @@ impl Default for RunOptions {
             fail_after_rows: None,
             duplicate_budget: 64 << 20,
             spill_dir: None,
+            cancel: None,
         }
     }
 }
@@ -384,6 +389,14 @@ fn tokenize_all(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<()> {
     for received in rx {
+        if stage
+            .opts
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+        {
+            return Err(Error::Interrupted);
+        }
         let (chunk, bytes) = received?;
         let end = chunk.first_record + chunk.rows as u64;
         let mut skipped = Vec::new();

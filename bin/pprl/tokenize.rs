@@ -107,6 +107,7 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
         rejects: args.rejects.clone(),
         input: extract_opts.path.clone(),
         fail_after_rows: args.fail_after_rows,
+        cancel: Some(interrupt_flag()),
         spill_dir: args
             .output
             .parent()
@@ -499,4 +500,15 @@ pub fn decrypt(args: &DecryptArgs, quiet: bool) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A flag set by SIGINT/SIGTERM, so a run stops between chunks and removes
+/// its temporary output instead of dying with it in place.
+fn interrupt_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let set = flag.clone();
+    // Failing to install the handler only loses the cleanup: temporary
+    // names are hidden and never look like a complete delivery.
+    let _ = ctrlc::set_handler(move || set.store(true, std::sync::atomic::Ordering::Relaxed));
+    flag
 }
