@@ -193,24 +193,45 @@ fn an_unusable_spill_dir_is_an_io_error_naming_it() {
 }
 
 /// 1M ids with an 8 MiB budget; slow unoptimized, so run with
-/// `cargo test --release -- --ignored`.
+/// `cargo test --release -- --ignored`. `PPRL_DUPS_ROWS` and
+/// `PPRL_DUPS_BUDGET` scale it up to measure speed and peak memory.
 #[test]
 #[ignore = "performance sanity check; run in release"]
 fn a_million_ids_in_8_mib() {
+    let env = |name: &str, default: u64| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    };
+    let rows = env("PPRL_DUPS_ROWS", 1_000_000);
+    let budget = env("PPRL_DUPS_BUDGET", 8 << 20) as usize;
     let dir = tempfile::tempdir().unwrap();
+
     let started = Instant::now();
-    let mut finder = DuplicateFinder::new(8 << 20, Some(dir.path().to_path_buf()));
-    for i in 0..1_000_000u64 {
-        let id = format!("{:010}", i.wrapping_mul(0x9E37_79B9_7F4A_7C15) % 900_000);
+    let mut finder = DuplicateFinder::new(budget, Some(dir.path().to_path_buf()));
+    let mut id = String::new();
+    for i in 0..rows {
+        // About one row in ten repeats an earlier id.
+        let n = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) % (rows - rows / 10).max(1);
+        id.clear();
+        std::fmt::Write::write_fmt(&mut id, format_args!("{n:010}")).unwrap();
         finder.add(&id, i).unwrap();
     }
     let runs = finder.spilled_runs();
     let dups = finder.finish().unwrap();
     let elapsed = started.elapsed();
-    eprintln!("1M ids, {runs} runs: {elapsed:?}, {dups:?}");
+    let streamed = dups.record_numbers().count() as u64;
+    eprintln!(
+        "{rows} ids, budget {budget}, {runs} runs: {elapsed:?} ({:.0} ids/s), {dups:?}",
+        rows as f64 / elapsed.as_secs_f64()
+    );
     assert!(runs > 1);
-    assert_eq!(dups.rows(), dups.record_numbers().count() as u64);
-    assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
+    assert_eq!(dups.rows(), streamed);
+    assert!(
+        elapsed.as_secs_f64() < 10.0 * (rows as f64 / 1e6),
+        "took {elapsed:?}"
+    );
 }
 
 proptest! {
