@@ -419,3 +419,43 @@ print("ok")
         String::from_utf8_lossy(&status.stderr)
     );
 }
+
+#[test]
+fn sigint_mid_run_exits_130_and_removes_temporary_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("big.csv");
+    pprl()
+        .args(["synth", "--rows", "400000", "--seed", "5", "-q", "-o"])
+        .arg(&input)
+        .assert()
+        .success();
+    let out = dir.path().join("out");
+    let bin = assert_cmd::cargo::cargo_bin("pprl");
+    let mut child = std::process::Command::new(bin)
+        .args(["tokenize", "-q", "--chunk-rows", "1000", "--input"])
+        .arg(&input)
+        .arg("--output")
+        .arg(&out)
+        .arg("--key-file")
+        .arg(demo_key())
+        .env_remove("PPRL_KEY_FILE")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    if !killed.success() || status.success() {
+        eprintln!("skipped: the run ended before the signal");
+        return;
+    }
+    assert_eq!(status.code(), Some(130));
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["big.csv"]);
+}
