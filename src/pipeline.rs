@@ -3,11 +3,11 @@
 //!
 //! Three stages overlap. A reader thread parses the next chunk while the
 //! calling thread tokenizes the current one on the rayon pool and a writer
-//! thread encodes the previous one. Channels between the stages hold at
-//! most two chunks each, so memory is bounded by a handful of chunks
-//! whatever the input size. Output order equals input order because chunks
-//! are tokenized one at a time and the sub-batches of a chunk are collected
-//! in order.
+//! thread encodes the previous one. The channels between the stages hold
+//! at most two read chunks and one tokenized chunk, so memory is bounded by
+//! a handful of chunks whatever the input size. Output order equals input
+//! order because chunks are tokenized one at a time and the sub-batches of
+//! a chunk are collected in order.
 
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -78,7 +78,7 @@ impl Default for RunOptions {
             rejects: None,
             input: None,
             fail_after_rows: None,
-            duplicate_budget: 64 << 20,
+            duplicate_budget: 32 << 20,
             spill_dir: None,
             cancel: None,
         }
@@ -217,7 +217,7 @@ pub fn run(
     let total_rows = source.total_rows();
     let shape = delivery.shape().clone();
     let (chunk_tx, chunk_rx) = sync_channel::<ReadChunk>(2);
-    let (part_tx, part_rx) = sync_channel::<Vec<Part>>(2);
+    let (part_tx, part_rx) = sync_channel::<Vec<Part>>(1);
     let n_rules = rules.len();
 
     let result = thread::scope(|scope| -> Result<(Stats, Vec<(u64, CountMethod)>)> {

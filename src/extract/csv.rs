@@ -301,7 +301,7 @@ mod tests {
         s.select(vec![0, 1]);
         let err = s.next_chunk().unwrap_err().to_string();
         assert!(err.contains("record 2"), "{err}");
-        assert!(err.contains("byte 17"), "{err}");
+        assert!(err.contains("byte 19"), "{err}");
         assert!(!err.contains("Ren"), "{err}");
     }
 
