@@ -116,7 +116,8 @@ impl Config {
     /// [`Error::Config`] with the file name and the TOML parser's position
     /// (the config holds no personal data, so its message may be shown).
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Config(format!("{}: cannot read: {e}", path.display())))?;
         toml::from_str(&text)
             .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message().trim_end())))
     }

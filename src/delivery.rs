@@ -209,17 +209,10 @@ impl Delivery {
                 "CSV output is available only with --layout long".into(),
             ));
         }
-        if (opts.path.exists() || opts.metadata_path().exists()) && !opts.overwrite {
-            return Err(out_err(
-                &opts.path,
-                "already exists (use --overwrite to replace it)",
-            ));
-        }
-        let parent = parent_dir(&opts.path);
-        std::fs::create_dir_all(&parent).map_err(|e| out_err(&parent, &e.to_string()))?;
+        check_destination(&opts)?;
         let tmp = temp_sibling(&opts.path);
         if !opts.single_file() {
-            std::fs::create_dir(&tmp).map_err(|e| out_err(&tmp, &e.to_string()))?;
+            std::fs::create_dir(&tmp).map_err(|e| out_err(&opts.path, &e.to_string()))?;
         }
         let schema = schema_for(&opts, column_names, pass_through);
         let shape = Shape {
@@ -285,6 +278,9 @@ impl Delivery {
     }
 
     fn write_group(&mut self, batches: Vec<RecordBatch>, rows: usize) -> Result<()> {
+        if rows == 0 {
+            return Ok(());
+        }
         if self.writer.is_none() {
             self.open_part()?;
         }
@@ -352,6 +348,7 @@ impl Delivery {
             None => return Ok(()),
         }
         self.part += 1;
+        self.rows_in_file = 0;
         Ok(())
     }
 
@@ -562,4 +559,61 @@ impl ParquetPart {
         self.row_groups += 1;
         Ok(())
     }
+}
+
+/// Refuses destinations that would lose data: an existing output without
+/// `overwrite`; with it, anything that is not a previous pprl output (a
+/// directory holding only part files, or a file of the output's own
+/// extension); a missing parent directory (a typo should not create a new
+/// tree); a path with no file name.
+fn check_destination(opts: &DeliveryOptions) -> Result<()> {
+    let path = &opts.path;
+    let named = path.file_name().is_some_and(|n| n != "." && n != "..");
+    if !named {
+        return Err(out_err(path, "must name a new directory or file"));
+    }
+    let parent = parent_dir(path);
+    if !parent.is_dir() {
+        return Err(out_err(path, "its parent directory does not exist"));
+    }
+    let meta = opts.metadata_path();
+    for existing in [path, &meta] {
+        if existing.exists() && !opts.overwrite {
+            let reason = format!(
+                "{} already exists (use --overwrite to replace it)",
+                existing.display()
+            );
+            return Err(out_err(path, &reason));
+        }
+    }
+    if !path.exists() {
+        return Ok(());
+    }
+    let replaceable = if opts.single_file() {
+        path.is_file()
+    } else {
+        path.is_dir() && is_previous_output(path)
+    };
+    if !replaceable {
+        return Err(out_err(
+            path,
+            "exists and is not a previous pprl output; --overwrite replaces only those",
+        ));
+    }
+    Ok(())
+}
+
+/// A directory holding nothing but `part-NNNNN.*` files.
+fn is_previous_output(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    entries.into_iter().all(|e| {
+        e.ok().is_some_and(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let part =
+                name.starts_with("part-") && (name.ends_with(".parquet") || name.ends_with(".csv"));
+            part && e.path().is_file()
+        })
+    })
 }

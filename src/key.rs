@@ -117,7 +117,7 @@ impl Secret {
     /// 0600. Refuses to overwrite an existing file.
     ///
     /// # Errors
-    /// [`Error::Key`] if the file exists, [`Error::Io`] on write failure.
+    /// [`Error::Output`] if the file exists or cannot be written.
     pub fn write_hex_file(&self, path: &Path) -> Result<()> {
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create_new(true);
@@ -126,14 +126,15 @@ impl Secret {
             use std::os::unix::fs::OpenOptionsExt;
             opts.mode(0o600);
         }
+        let out = |reason: String| Error::Output {
+            path: path.to_path_buf(),
+            reason,
+        };
         let mut file = opts.open(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                Error::Key(format!(
-                    "{}: already exists, refusing to overwrite",
-                    path.display()
-                ))
+                out("already exists, refusing to overwrite".into())
             } else {
-                Error::io(path, e)
+                out(e.to_string())
             }
         })?;
         let mut line = Zeroizing::new(hex::encode(self.expose()));

@@ -42,7 +42,7 @@ fn keygen_writes_private_key_and_refuses_overwrite() {
     let text = std::fs::read_to_string(&key).unwrap();
     assert_eq!(text.len(), 65);
     assert!(text.ends_with('\n'));
-    pprl().args(["keygen", "--out"]).arg(&key).assert().code(4);
+    pprl().args(["keygen", "--out"]).arg(&key).assert().code(5);
     assert_eq!(std::fs::read_to_string(&key).unwrap(), text);
 }
 
@@ -458,4 +458,67 @@ fn sigint_mid_run_exits_130_and_removes_temporary_output() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(left, ["big.csv"]);
+}
+
+#[test]
+fn overwrite_replaces_only_previous_pprl_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::create_dir(&victim).unwrap();
+    std::fs::write(victim.join("notes.txt"), "keep me").unwrap();
+    tokenize(&fixture("sample/extract.csv"), &victim)
+        .arg("--overwrite")
+        .assert()
+        .code(5);
+    assert!(victim.join("notes.txt").exists());
+
+    let missing_parent = dir.path().join("no/such/dir/out");
+    tokenize(&fixture("sample/extract.csv"), &missing_parent)
+        .assert()
+        .code(5);
+    assert!(!dir.path().join("no").exists());
+}
+
+#[test]
+fn max_rows_per_file_writes_no_empty_row_groups() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    tokenize(&fixture("sample/extract.csv"), &out)
+        .args(["--max-rows-per-file", "6", "--chunk-rows", "4"])
+        .assert()
+        .success();
+    for file in parquet_files(&out) {
+        let reader =
+            parquet::file::reader::SerializedFileReader::new(std::fs::File::open(&file).unwrap())
+                .unwrap();
+        use parquet::file::reader::FileReader;
+        let md = reader.metadata();
+        for g in md.row_groups() {
+            assert!(g.num_rows() > 0, "{file:?}");
+        }
+        assert!(md.file_metadata().num_rows() <= 6);
+    }
+    assert_eq!(read_table(&out).rows.len(), 20);
+}
+
+#[test]
+fn long_layout_refuses_pass_through_and_output_equal_to_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    tokenize(
+        &fixture("sample/extract.csv"),
+        &dir.path().join("o.parquet"),
+    )
+    .args(["--layout", "long", "--pass-through", "age_band"])
+    .assert()
+    .code(2);
+    let input = dir.path().join("in.csv");
+    std::fs::copy(fixture("sample/extract.csv"), &input).unwrap();
+    tokenize(&input, &input)
+        .args(["--layout", "long", "--overwrite"])
+        .assert()
+        .code(2);
+    assert_eq!(
+        std::fs::read(&input).unwrap(),
+        std::fs::read(fixture("sample/extract.csv")).unwrap()
+    );
 }

@@ -36,6 +36,22 @@ struct Prepared {
 
 /// `pprl tokenize`.
 pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
+    // Installed first, so an early Ctrl-C also ends in the cleanup path.
+    let cancel = interrupt_flag();
+    if args
+        .max_invalid_rate
+        .is_some_and(|r| !(0.0..=1.0).contains(&r))
+    {
+        return Err(Error::Config(
+            "--max-invalid-rate must be between 0 and 1".into(),
+        ));
+    }
+    if args.layout == LayoutArg::Long && !args.pass_through.is_empty() {
+        return Err(Error::Config(
+            "--pass-through needs --layout wide (the long layout has one row per rule)".into(),
+        ));
+    }
+    check_not_input(&args)?;
     let config = match &args.config {
         Some(p) => Config::load(p)?,
         None => Config::default(),
@@ -62,7 +78,16 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
 
     let source = extract::open(&extract_opts)?;
     let mut pass_through = config.output.pass_through.clone();
-    pass_through.extend(args.pass_through.iter().map(|s| s.trim().to_string()));
+    for name in args.pass_through.iter().map(|s| s.trim().to_string()) {
+        if !pass_through.contains(&name) {
+            pass_through.push(name);
+        }
+    }
+    if args.layout == LayoutArg::Long && !pass_through.is_empty() {
+        return Err(Error::Config(
+            "pass-through columns need --layout wide (the long layout has one row per rule)".into(),
+        ));
+    }
     let map = ColumnMap::resolve(
         source.headers(),
         &config.columns,
@@ -80,9 +105,11 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
         );
     }
     if active.is_empty() {
-        return Err(Error::Config(
-            "no rule can be computed: the extract lacks the fields every rule needs".into(),
-        ));
+        return Err(Error::Config(format!(
+            "no rule can be computed: the extract lacks the fields every rule needs \
+             (the header has {} columns; check --delimiter and the column names)",
+            source.headers().len()
+        )));
     }
     let rule_ids = prepared.profile.rule_ids();
     let columns: Vec<String> = active
@@ -107,7 +134,7 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
         rejects: args.rejects.clone(),
         input: extract_opts.path.clone(),
         fail_after_rows: args.fail_after_rows,
-        cancel: Some(interrupt_flag()),
+        cancel: Some(cancel),
         spill_dir: args
             .output
             .parent()
@@ -166,13 +193,18 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
     let elapsed = finished.outcome.elapsed;
     let meta_path = finished.commit(&json)?;
 
+    if stats.rows_in == 0 {
+        tracing::warn!("the input has a header but no data rows");
+    }
     if !quiet {
         let secs = elapsed.as_secs_f64().max(1e-9);
         eprintln!(
-            "pprl: {} rows in, {} out, {} rejected; {} token columns; {:.2} s ({:.0} rows/s); metadata {}",
+            "pprl: {} rows in, {} out, {} rejected, {} without any token; {} token columns; \
+             {:.2} s ({:.0} rows/s); metadata {}",
             stats.rows_in,
             stats.rows_out,
             stats.rejected_total(),
+            stats.rows_without_tokens,
             columns.len(),
             secs,
             stats.rows_in as f64 / secs,
@@ -511,4 +543,15 @@ fn interrupt_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     // names are hidden and never look like a complete delivery.
     let _ = ctrlc::set_handler(move || set.store(true, std::sync::atomic::Ordering::Relaxed));
     flag
+}
+
+/// Refuses an output that is the input file itself.
+fn check_not_input(args: &TokenizeArgs) -> Result<()> {
+    let (Ok(input), Ok(output)) = (args.input.canonicalize(), args.output.canonicalize()) else {
+        return Ok(());
+    };
+    if input == output {
+        return Err(Error::Config("--output must not be the input file".into()));
+    }
+    Ok(())
 }
