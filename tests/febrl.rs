@@ -26,8 +26,12 @@ fn febrl3_tokenizes_with_expected_counts_and_links_true_pairs_only() {
     let m = read_json(&dir.path().join("febrl.metadata.json"));
     assert_eq!(m["rows"]["in"], 5000);
     assert_eq!(m["rows"]["out"], 5000);
-    let skipped: Vec<&str> =
-        m["skipped_rules"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    let skipped: Vec<&str> = m["skipped_rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
     assert_eq!(skipped, ["t_ln_fn_dob_sex", "t_ssn_dob"]);
     assert_eq!(m["invalid_values"]["birth_date"]["impossible_date"], 35);
     assert_eq!(m["invalid_values"]["birth_date"]["missing"], 155);
@@ -48,7 +52,10 @@ fn febrl3_tokenizes_with_expected_counts_and_links_true_pairs_only() {
         }
         for members in groups.values() {
             let first = person(&members[0]);
-            assert!(members.iter().all(|m| person(m) == first), "{rule}: {members:?}");
+            assert!(
+                members.iter().all(|m| person(m) == first),
+                "{rule}: {members:?}"
+            );
         }
     }
 }
