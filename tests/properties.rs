@@ -247,11 +247,16 @@ proptest! {
         let default = tokenize(dir.path(), &input, "default", &[]);
 
         prop_assert_eq!(serial.rows.len(), rows.len());
+        prop_assert_eq!(&serial, &split);
+        prop_assert_eq!(&serial, &default);
+        if rows.is_empty() {
+            // An empty extract gives a file without row groups, so no
+            // columns are read back.
+            return Ok(());
+        }
         let ids: Vec<Option<String>> = serial.column("record_id");
         let want: Vec<Option<String>> = rows.iter().map(|r| Some(r[0].clone())).collect();
         prop_assert_eq!(ids, want);
         prop_assert_eq!(&serial.column("note"), &rows.iter().map(|r| Some(r[7].clone())).collect::<Vec<_>>());
-        prop_assert_eq!(&serial, &split);
-        prop_assert_eq!(&serial, &default);
     }
 }
