@@ -21,6 +21,7 @@ use cli::{Cli, Command};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    hide_panic_payloads();
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
     let result = match cli.command {
@@ -67,4 +68,20 @@ fn init_logging(verbose: u8, quiet: bool) {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .without_time()
         .try_init();
+}
+
+/// A panic is a bug, and its message may quote the value being processed:
+/// print where it happened and nothing of the payload, then exit 1.
+fn hide_panic_payloads() {
+    std::panic::set_hook(Box::new(|info| {
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = writeln!(
+            std::io::stderr(),
+            "pprl: internal error{at} (a bug; its message is withheld because it may hold data values)"
+        );
+        std::process::exit(1);
+    }));
 }

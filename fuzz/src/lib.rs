@@ -272,28 +272,11 @@ pub fn extract_csv(data: &[u8]) {
     }
 }
 
-/// True for the shape of an open bug, when `PPRL_FUZZ_AVOID_OPEN_BUGS`
-/// is set, so a fuzzer can explore past it. The bug: OpenToken's US ZIP
-/// check splits a 10-byte value at byte 5 (`str::split_at`), which panics
-/// when byte 5 is inside a multi-byte character (`1234é5678`); see
-/// `fixtures/fuzz-corpus/opentoken_attribute/open-bug-*`. Remove with the
-/// fix.
-fn is_open_bug(field: Field, raw: &str) -> bool {
-    let core = raw.trim();
-    std::env::var_os("PPRL_FUZZ_AVOID_OPEN_BUGS").is_some()
-        && field == Field::PostalCode
-        && core.len() >= 5
-        && !core.is_char_boundary(5)
-}
-
 /// OpenToken attribute normalization of every field: no panic, and a
 /// value that is accepted is not empty.
 pub fn opentoken_attribute(data: &[u8]) {
     let raw = text(data);
     for field in Field::ALL {
-        if is_open_bug(field, &raw) {
-            continue;
-        }
         let input = Raw::Text(&raw);
         if let Ok(out) = normalize_attribute(field, input, as_of()) {
             assert!(!out.is_empty(), "{field}: empty output for {raw:?}");

@@ -331,10 +331,12 @@ fn us_zip(raw: &str, compact: &str) -> Result<String, Invalid> {
     let shape_ok = match core.len() {
         3 | 4 | 5 | 9 => digits_only,
         10 => {
-            let (head, tail) = core.split_at(5);
-            head.bytes().all(|b| b.is_ascii_digit())
-                && tail.starts_with('-')
-                && tail[1..].bytes().all(|b| b.is_ascii_digit())
+            // Checked on bytes: byte 5 may fall inside a multi-byte
+            // character (fuzzing found `1234é5678`), where slicing panics.
+            let b = core.as_bytes();
+            b[..5].iter().all(u8::is_ascii_digit)
+                && b[5] == b'-'
+                && b[6..].iter().all(u8::is_ascii_digit)
         }
         _ => false,
     };
