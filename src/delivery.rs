@@ -418,8 +418,9 @@ fn parent_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// A hidden temporary name beside `path`, unique to this process.
-fn temp_sibling(path: &Path) -> PathBuf {
+/// A hidden temporary name beside `path`, unique to this process: every
+/// file pprl writes is first written here and renamed when complete.
+pub(crate) fn temp_sibling(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, AsArray, RecordBatch, StringBuilder};
 
-use crate::delivery::{Delivery, Shape};
+use crate::delivery::{temp_sibling, Delivery, Shape};
 use crate::duplicates::{DuplicateFinder, Duplicates, RecordNumbers};
 use crate::error::{Error, Position, Result};
 use crate::extract::{Chunk, ChunkSource, RowProblem};
@@ -208,7 +208,7 @@ pub fn run(
     let rule_ids = profile.rule_ids();
     let rules: Vec<String> = active.iter().map(|&i| rule_ids[i].clone()).collect();
 
-    let rejects_tmp = opts.rejects.as_ref().map(|p| (temp_name(p), p.clone()));
+    let rejects_tmp = opts.rejects.as_ref().map(|p| (temp_sibling(p), p.clone()));
     let mut rejects_out = match &rejects_tmp {
         Some((tmp, _)) => Some(open_rejects(tmp)?),
         None => None,
@@ -700,18 +700,6 @@ fn write_rejects(w: &mut impl Write, rejects: &[Reject]) -> std::io::Result<()> 
         )?;
     }
     Ok(())
-}
-
-fn temp_name(path: &std::path::Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    parent.join(format!(".{name}.pprl-tmp-{}", std::process::id()))
 }
 
 fn check_invalid_rate(stats: &Stats, opts: &RunOptions) -> Result<()> {

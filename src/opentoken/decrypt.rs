@@ -3,10 +3,11 @@
 
 use std::fs::File;
 use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::encrypt::Encryptor;
 use super::output::{write_long_header, write_long_line};
+use crate::delivery::temp_sibling;
 use crate::error::{Error, Position, Result};
 
 /// Reads `input` (CSV with `RuleId`, `Token` and `RecordId` columns, in any
@@ -43,7 +44,7 @@ pub fn decrypt_csv(input: &Path, output: &Path, encryptor: &Encryptor) -> Result
     };
     let (rule, token, id) = (col("RuleId")?, col("Token")?, col("RecordId")?);
 
-    let tmp = temp_path(output);
+    let tmp = temp_sibling(output);
     let result = (|| {
         let out = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
         let mut w = BufWriter::new(out);
@@ -83,16 +84,4 @@ pub fn decrypt_csv(input: &Path, output: &Path, encryptor: &Encryptor) -> Result
             Err(e)
         }
     }
-}
-
-fn temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let parent = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    parent.join(format!(".{name}.pprl-tmp-{}", std::process::id()))
 }
