@@ -101,6 +101,26 @@ impl Normalizer {
     }
 }
 
+/// The trimmed text of a code (postal code, SSN): integers as their
+/// decimal digits, so a typed Parquet column normalizes like its text
+/// form. Empty is [`Invalid::Missing`], a missing-value marker (`NULL`,
+/// `#N/A`, …) [`Invalid::Placeholder`], a negative number or a date
+/// [`Invalid::Format`].
+pub(crate) fn code_text(raw: Raw<'_>) -> Result<std::borrow::Cow<'_, str>, Invalid> {
+    let text = match raw {
+        Raw::Text(s) => std::borrow::Cow::Borrowed(s.trim()),
+        Raw::Int(n) if n >= 0 => std::borrow::Cow::Owned(n.to_string()),
+        Raw::Int(_) | Raw::Date(_) => return Err(Invalid::Format),
+    };
+    if text.is_empty() {
+        return Err(Invalid::Missing);
+    }
+    if placeholder::is_missing_marker(&text) {
+        return Err(Invalid::Placeholder);
+    }
+    Ok(text)
+}
+
 /// Names and sex codes are text; a number or date there is a format error.
 fn text_of(raw: Raw<'_>) -> Result<&str, Invalid> {
     match raw {

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 use super::placeholder::{is_missing_marker, listed, ZIP_PLACEHOLDERS};
-use super::Raw;
+use super::{code_text, Raw};
 use crate::field::Invalid;
 
 /// Normalizes a postal code of `country` (ISO 3166-1 alpha-2, uppercase).
@@ -25,18 +25,8 @@ use crate::field::Invalid;
 /// missing-value marker or a filler ZIP, [`Invalid::Format`] when the value
 /// is not a postal code of the expected shape.
 pub fn postal_code(raw: Raw<'_>, country: &str) -> Result<String, Invalid> {
-    let text = match raw {
-        Raw::Text(s) => Cow::Borrowed(s),
-        Raw::Int(n) if n >= 0 => Cow::Owned(n.to_string()),
-        Raw::Int(_) | Raw::Date(_) => return Err(Invalid::Format),
-    };
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(Invalid::Missing);
-    }
-    if is_missing_marker(text) {
-        return Err(Invalid::Placeholder);
-    }
+    let text = code_text(raw)?;
+    let text = text.as_ref();
 
     if country == "US" {
         us_zip(text)

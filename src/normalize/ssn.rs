@@ -15,10 +15,8 @@
 //! Because randomization opened areas that the pre-2011 rules had not yet
 //! reached (773–899), no other area is rejected.
 
-use std::borrow::Cow;
-
-use super::placeholder::{is_missing_marker, listed, SSN_PLACEHOLDERS};
-use super::Raw;
+use super::placeholder::{listed, SSN_PLACEHOLDERS};
+use super::{code_text, Raw};
 use crate::field::Invalid;
 
 /// Normalizes an SSN to nine digits without dashes.
@@ -28,18 +26,8 @@ use crate::field::Invalid;
 /// or a known filler number, [`Invalid::NotIssued`] for a number SSA never
 /// issues, [`Invalid::Format`] for anything that is not 7 to 9 digits.
 pub fn ssn(raw: Raw<'_>) -> Result<String, Invalid> {
-    let text = match raw {
-        Raw::Text(s) => Cow::Borrowed(s),
-        Raw::Int(n) if n >= 0 => Cow::Owned(n.to_string()),
-        Raw::Int(_) | Raw::Date(_) => return Err(Invalid::Format),
-    };
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(Invalid::Missing);
-    }
-    if is_missing_marker(text) {
-        return Err(Invalid::Placeholder);
-    }
+    let text = code_text(raw)?;
+    let text = text.as_ref();
 
     let digits = digits_of(text)?;
     check(&digits)?;
