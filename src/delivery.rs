@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, AsArray, RecordBatch, StringArray, StringBuilder};
 use arrow::datatypes::{DataType, Field as ArrowField, Schema, SchemaRef};
-use parquet::arrow::arrow_writer::{compute_leaves, ArrowRowGroupWriterFactory};
+use parquet::arrow::arrow_writer::{compute_leaves, ArrowColumnWriter, ArrowRowGroupWriterFactory};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::metadata::KeyValue;
@@ -25,9 +25,10 @@ use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 
-/// Rows per Parquet row group: at most about 128k, as Athena and Spark
-/// split work by row group.
-pub const ROW_GROUP_ROWS: usize = 128 * 1024;
+/// Rows per Parquet row group: Athena and Spark split work by row group,
+/// and the writer holds one row group's encoded pages (about 25 MiB of
+/// default-rule tokens at 64k rows) in memory until it is complete.
+pub const ROW_GROUP_ROWS: usize = 64 * 1024;
 
 /// OpenToken's blank token: 64 ASCII zeros.
 pub const BLANK_ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -184,11 +185,15 @@ enum TableWriter {
 
 /// One Parquet part file, its row groups encoded column by column in
 /// parallel: a single `ArrowWriter` encodes on one thread and would be the
-/// bottleneck of the pipeline.
+/// bottleneck of the pipeline. The open row group's column writers hold
+/// its encoded pages until it is closed, so a row group can be filled from
+/// several small chunks.
 struct ParquetPart {
     file: SerializedFileWriter<File>,
     factory: ArrowRowGroupWriterFactory,
     row_groups: usize,
+    open: Option<Vec<ArrowColumnWriter>>,
+    rows_in_group: usize,
 }
 
 impl Delivery {
@@ -237,9 +242,9 @@ impl Delivery {
         &self.shape
     }
 
-    /// Writes the batches of one chunk, in order. Each call ends at a row
-    /// group boundary; row groups hold at most [`ROW_GROUP_ROWS`] rows and
-    /// never span two part files.
+    /// Writes the batches of one chunk, in order. Row groups fill across
+    /// calls up to [`ROW_GROUP_ROWS`] rows and never span two part files;
+    /// the open row group is closed when its part file is.
     ///
     /// # Errors
     /// [`Error::Output`] on a write failure.
@@ -250,23 +255,32 @@ impl Delivery {
             let mut offset = 0;
             while offset < batch.num_rows() {
                 let file_room = self.file_room().saturating_sub(pending_rows as u64);
-                let group_room = ROW_GROUP_ROWS - pending_rows;
+                let group_room = self.group_room() - pending_rows;
                 let take = (batch.num_rows() - offset)
                     .min(group_room)
                     .min(file_room as usize);
                 pending.push(batch.slice(offset, take));
                 pending_rows += take;
                 offset += take;
-                if pending_rows == ROW_GROUP_ROWS || pending_rows as u64 == self.file_room() {
-                    self.write_group(std::mem::take(&mut pending), pending_rows)?;
+                let group_full = pending_rows == self.group_room();
+                if group_full || pending_rows as u64 == self.file_room() {
+                    self.write_rows(std::mem::take(&mut pending), pending_rows, group_full)?;
                     pending_rows = 0;
                 }
             }
         }
         if pending_rows > 0 {
-            self.write_group(pending, pending_rows)?;
+            self.write_rows(pending, pending_rows, false)?;
         }
         Ok(())
+    }
+
+    /// Rows the open row group can still take.
+    fn group_room(&self) -> usize {
+        match &self.writer {
+            Some(TableWriter::Parquet(part)) => ROW_GROUP_ROWS - part.rows_in_group,
+            _ => ROW_GROUP_ROWS,
+        }
     }
 
     /// Rows the current part file can still take.
@@ -277,7 +291,14 @@ impl Delivery {
         }
     }
 
-    fn write_group(&mut self, batches: Vec<RecordBatch>, rows: usize) -> Result<()> {
+    /// Writes rows that fit the open row group and part file; closes the
+    /// row group when `close_group`, and the part file when it is full.
+    fn write_rows(
+        &mut self,
+        batches: Vec<RecordBatch>,
+        rows: usize,
+        close_group: bool,
+    ) -> Result<()> {
         if rows == 0 {
             return Ok(());
         }
@@ -286,7 +307,12 @@ impl Delivery {
         }
         let zeros = self.opts.blank_as_zeros;
         match self.writer.as_mut().expect("opened") {
-            TableWriter::Parquet(part) => part.write_row_group(&batches, &self.shape.schema)?,
+            TableWriter::Parquet(part) => {
+                part.encode(&batches, &self.shape.schema)?;
+                if close_group {
+                    part.close_group()?;
+                }
+            }
             TableWriter::Csv(w) => write_csv_long(w, &batches, zeros)
                 .map_err(|e| out_err(&self.tmp, &e.to_string()))?,
         }
@@ -321,6 +347,8 @@ impl Delivery {
                     file,
                     factory,
                     row_groups: 0,
+                    open: None,
+                    rows_in_group: 0,
                 }))
             }
             TableFormat::Csv => {
@@ -337,7 +365,8 @@ impl Delivery {
     fn close_part(&mut self) -> Result<()> {
         let path = self.part_path();
         match self.writer.take() {
-            Some(TableWriter::Parquet(part)) => {
+            Some(TableWriter::Parquet(mut part)) => {
+                part.close_group()?;
                 let file = part.file.close()?;
                 drop(file);
             }
@@ -460,8 +489,9 @@ fn schema_for(opts: &DeliveryOptions, columns: &[String], pass_through: &[String
     Arc::new(Schema::new(fields))
 }
 
-/// Snappy (what Clean Rooms reads), no dictionary on token columns (random
-/// values never repeat enough to pay for one), row groups of at most
+/// Snappy (what Clean Rooms reads) except on token columns, no dictionary
+/// on token columns (random values never repeat enough to pay for one),
+/// row groups of at most
 /// [`ROW_GROUP_ROWS`].
 fn writer_properties(opts: &DeliveryOptions, schema: &Schema) -> WriterProperties {
     let mut b = WriterProperties::builder()
@@ -479,13 +509,23 @@ fn writer_properties(opts: &DeliveryOptions, schema: &Schema) -> WriterPropertie
             Layout::Wide => f.name() != "record_id",
             Layout::Long => f.name() == "token",
         };
+        if f.name() == "record_id" {
+            // Record ids are unique: a dictionary only costs a hash per value
+            // until the writer gives up on it.
+            b = b.set_column_dictionary_enabled(ColumnPath::from("record_id"), false);
+        }
         if token_column {
             // Min/max statistics of random tokens prune nothing and cost a
-            // string comparison per value.
+            // string comparison per value. Snappy has no entropy coder and
+            // random hex has almost no repeated runs: on 1M default-rule
+            // rows it saved 2.7 % of the token bytes for about a quarter of
+            // the run's CPU time (docs/performance.md), so token pages are
+            // stored uncompressed, which every Parquet reader accepts.
             let path = ColumnPath::from(f.name().as_str());
             b = b
                 .set_column_dictionary_enabled(path.clone(), false)
-                .set_column_statistics_enabled(path, EnabledStatistics::None);
+                .set_column_statistics_enabled(path.clone(), EnabledStatistics::None)
+                .set_column_compression(path, Compression::UNCOMPRESSED);
         }
     }
     b.build()
@@ -535,22 +575,40 @@ fn write_csv_field(w: &mut impl Write, value: &str) -> std::io::Result<()> {
 }
 
 impl ParquetPart {
-    /// Encodes one row group from `batches`, each column on its own rayon
-    /// task, then appends the column chunks in schema order.
-    fn write_row_group(&mut self, batches: &[RecordBatch], schema: &SchemaRef) -> Result<()> {
-        let writers = self.factory.create_column_writers(self.row_groups)?;
-        let chunks = writers
-            .into_par_iter()
+    /// Encodes `batches` into the open row group (opening one when none
+    /// is), each column on its own rayon task.
+    fn encode(&mut self, batches: &[RecordBatch], schema: &SchemaRef) -> Result<()> {
+        let writers = match &mut self.open {
+            Some(w) => w,
+            None => self
+                .open
+                .insert(self.factory.create_column_writers(self.row_groups)?),
+        };
+        writers
+            .par_iter_mut()
             .enumerate()
-            .map(|(i, mut writer)| {
+            .try_for_each(|(i, writer)| {
                 let field = schema.field(i);
                 for batch in batches {
                     for leaf in compute_leaves(field, batch.column(i))? {
                         writer.write(&leaf)?;
                     }
                 }
-                writer.close()
-            })
+                Ok::<_, parquet::errors::ParquetError>(())
+            })?;
+        self.rows_in_group += batches.iter().map(RecordBatch::num_rows).sum::<usize>();
+        Ok(())
+    }
+
+    /// Closes the open row group, if any, and appends its column chunks in
+    /// schema order.
+    fn close_group(&mut self) -> Result<()> {
+        let Some(writers) = self.open.take() else {
+            return Ok(());
+        };
+        let chunks = writers
+            .into_par_iter()
+            .map(ArrowColumnWriter::close)
             .collect::<parquet::errors::Result<Vec<_>>>()?;
         let mut group = self.file.next_row_group()?;
         for chunk in chunks {
@@ -558,6 +616,7 @@ impl ParquetPart {
         }
         group.close()?;
         self.row_groups += 1;
+        self.rows_in_group = 0;
         Ok(())
     }
 }

@@ -71,7 +71,7 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            chunk_rows: 64 * 1024,
+            chunk_rows: 16 * 1024,
             batch_rows: 2048,
             on_bad_row: RowPolicy::Fail,
             max_invalid_rate: None,

@@ -35,13 +35,22 @@ pub struct RowOut {
     /// Invalid fields of this record with their reasons, each field at most
     /// once. Counted in the metadata and listed in the rejects file.
     pub invalid: Vec<(Field, Invalid)>,
+    /// Token buffers of earlier records, reused so that a run does not
+    /// allocate a string per token.
+    pub(crate) spare: Vec<String>,
 }
 
 impl RowOut {
     /// Empties the buffers, keeping their capacity.
     pub fn clear(&mut self) {
-        self.tokens.clear();
+        self.spare.extend(self.tokens.drain(..).flatten());
         self.invalid.clear();
+    }
+
+    /// An empty buffer for a token, reused from an earlier record when
+    /// there is one.
+    pub(crate) fn buffer(&mut self) -> String {
+        self.spare.pop().unwrap_or_default()
     }
 }
 
@@ -127,9 +136,11 @@ impl Profile for SpecV1 {
         let values: [Option<&str>; 6] = std::array::from_fn(|i| normalized[i].as_deref());
         let mut signature = Vec::with_capacity(96);
         for rule in &self.rules {
-            let token = rule
-                .signature(&values, &mut signature)
-                .then(|| self.tokenizer.token(&signature));
+            let token = rule.signature(&values, &mut signature).then(|| {
+                let mut buf = out.buffer();
+                self.tokenizer.token_into(&signature, &mut buf);
+                buf
+            });
             out.tokens.push(token);
         }
     }

@@ -153,6 +153,11 @@ impl SharedTokens {
         }
 
         if let Some(seen) = &mut self.seen {
+            if seen.capacity() == 0 {
+                // Sized for the limit at once: growing would rehash every
+                // fingerprint several times on the way.
+                seen.reserve(EXACT_LIMIT + 1);
+            }
             seen.insert(x);
             if seen.len() > EXACT_LIMIT {
                 self.seen = None;

@@ -188,6 +188,7 @@ mod tests {
                 (Field::Sex, Invalid::UnknownCode),
                 (Field::Ssn, Invalid::Format),
             ],
+            ..RowOut::default()
         };
         m.record_row(&row);
         m.record_row(&row);

@@ -305,11 +305,21 @@ impl Profile for OpenTokenProfile {
     }
 
     fn tokenize(&self, record: &Record<'_>, out: &mut RowOut) {
-        let RowOut { tokens, invalid } = out;
+        let RowOut {
+            tokens,
+            invalid,
+            spare,
+        } = out;
         self.for_each_signature(
             record,
             |field, reason| invalid.push((field, reason)),
-            |_, sig| tokens.push(sig.map(|s| transform::hash_token(&self.tokenizer, s))),
+            |_, sig| {
+                tokens.push(sig.map(|s| {
+                    let mut buf = spare.pop().unwrap_or_default();
+                    transform::hash_token_into(&self.tokenizer, s, &mut buf);
+                    buf
+                }))
+            },
         );
     }
 }

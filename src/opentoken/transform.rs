@@ -28,11 +28,18 @@ pub(crate) fn sha256_hex(signature: &str) -> [u8; 64] {
 }
 
 /// The hash-only token of a non-blank signature under a pre-keyed HMAC.
+#[cfg(test)]
 pub(crate) fn hash_token(tokenizer: &Tokenizer, signature: &str) -> String {
-    let mac = tokenizer.mac(&sha256_hex(signature));
     let mut out = String::with_capacity(TOKEN_LEN);
-    STANDARD.encode_string(mac, &mut out);
+    hash_token_into(tokenizer, signature, &mut out);
     out
+}
+
+/// The hash-only token into a reused buffer, replacing its contents.
+pub(crate) fn hash_token_into(tokenizer: &Tokenizer, signature: &str, out: &mut String) {
+    let mac = tokenizer.mac(&sha256_hex(signature));
+    out.clear();
+    STANDARD.encode_string(mac, out);
 }
 
 #[cfg(test)]
