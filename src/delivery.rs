@@ -24,6 +24,7 @@ use parquet::schema::types::ColumnPath;
 use rayon::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::output_file::OutputFile;
 
 /// Rows per Parquet row group: Athena and Spark split work by row group,
 /// and the writer holds one row group's encoded pages (about 25 MiB of
@@ -189,7 +190,7 @@ enum TableWriter {
 /// its encoded pages until it is closed, so a row group can be filled from
 /// several small chunks.
 struct ParquetPart {
-    file: SerializedFileWriter<File>,
+    file: SerializedFileWriter<OutputFile>,
     factory: ArrowRowGroupWriterFactory,
     row_groups: usize,
     open: Option<Vec<ArrowColumnWriter>>,
@@ -337,9 +338,9 @@ impl Delivery {
 
     fn open_part(&mut self) -> Result<()> {
         let path = self.part_path();
-        let file = File::create(&path).map_err(|e| out_err(&path, &e.to_string()))?;
         self.writer = Some(match self.opts.format {
             TableFormat::Parquet => {
+                let file = OutputFile::create(&path).map_err(|e| out_err(&path, &e.to_string()))?;
                 let props = writer_properties(&self.opts, &self.shape.schema);
                 let writer = ArrowWriter::try_new(file, self.shape.schema.clone(), Some(props))?;
                 let (file, factory) = writer.into_serialized_writer()?;
@@ -352,6 +353,7 @@ impl Delivery {
                 }))
             }
             TableFormat::Csv => {
+                let file = File::create(&path).map_err(|e| out_err(&path, &e.to_string()))?;
                 let mut w = BufWriter::with_capacity(1 << 20, file);
                 w.write_all(b"RuleId,Token,RecordId\n")
                     .map_err(|e| out_err(&path, &e.to_string()))?;
@@ -367,8 +369,8 @@ impl Delivery {
         match self.writer.take() {
             Some(TableWriter::Parquet(mut part)) => {
                 part.close_group()?;
-                let file = part.file.close()?;
-                drop(file);
+                let file = part.file.into_inner()?;
+                file.finish().map_err(|e| out_err(&path, &e.to_string()))?;
             }
             Some(TableWriter::Csv(w)) => {
                 let f = w.into_inner().map_err(|e| out_err(&path, &e.to_string()))?;

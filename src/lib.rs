@@ -34,6 +34,7 @@ pub mod key;
 pub mod metadata;
 pub mod normalize;
 pub mod opentoken;
+mod output_file;
 pub mod pipeline;
 pub mod profile;
 pub mod rule;

@@ -171,6 +171,13 @@ fn normalize(raw: &str) -> Result<String, Invalid> {
         return Err(Invalid::Missing);
     }
 
+    // Fast path for the common case, one word of ASCII letters: no title
+    // or suffix can be removed from a single word, so the result is the
+    // word uppercased (the same as the general path below gives).
+    if raw.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Ok(raw.to_ascii_uppercase());
+    }
+
     // Digits and punctuation alone ("0", "?", "--") are fillers.
     if raw
         .bytes()
@@ -301,6 +308,16 @@ mod tests {
     fn name_plain_ascii_is_uppercased() {
         assert_eq!(first("john"), ok("JOHN"));
         assert_eq!(last("  Smith\t"), ok("SMITH"));
+    }
+
+    #[test]
+    fn name_fast_path_equals_general_path() {
+        // Single ASCII words take a shortcut in `normalize`; the general
+        // word-splitting path must give the same text, titles and suffixes
+        // included (a lone word is never removed).
+        for raw in ["john", "SMITH", "McDonald", "Dr", "Jr", "iii", "x", "Sr"] {
+            assert_eq!(normalize(raw), Ok(join_letters(raw.as_bytes())));
+        }
     }
 
     #[test]
