@@ -286,6 +286,22 @@ mod tests {
         }
     }
 
+    /// tmpfs refuses `O_DIRECT`: the file goes through the page cache.
+    #[test]
+    fn falls_back_where_direct_io_is_refused() {
+        let shm = Path::new("/dev/shm");
+        if !shm.is_dir() {
+            return;
+        }
+        let dir = tempfile::tempdir_in(shm).unwrap();
+        let path = dir.path().join("f");
+        let data: Vec<u8> = (0..BUFFER + 12_345).map(|j| (j % 251) as u8).collect();
+        let mut f = OutputFile::create(&path).unwrap();
+        f.write_all(&data).unwrap();
+        f.finish().unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), data);
+    }
+
     #[test]
     fn refuses_an_existing_file() {
         let dir = tempfile::tempdir().unwrap();

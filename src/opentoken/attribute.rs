@@ -14,7 +14,8 @@ use chrono::NaiveDate;
 
 use super::birth_date;
 use super::text::{
-    equals_ignore_case, is_blank, is_regex_space, java_trim, retain_ascii_letters, strip_diacritics,
+    equals_any_ignore_case, is_blank, is_regex_space, java_trim, retain_ascii_letters,
+    strip_diacritics,
 };
 use crate::field::{Field, Invalid};
 
@@ -129,7 +130,7 @@ pub fn normalize(field: Field, raw: &str, as_of: NaiveDate) -> Result<String, In
 }
 
 fn is_placeholder_name(s: &str) -> bool {
-    PLACEHOLDER_NAMES.iter().any(|p| equals_ignore_case(s, p))
+    equals_any_ignore_case(s, &PLACEHOLDER_NAMES)
 }
 
 /// The raw-value checks both name attributes start with.

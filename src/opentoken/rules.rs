@@ -72,10 +72,20 @@ pub(crate) const RULES: [RuleDef; 5] = [
 /// uppercasing equals Java's `toUpperCase` here.
 pub(crate) fn push_shaped(out: &mut String, value: &str, shape: Shape) {
     match shape {
-        Shape::Upper => out.extend(value.chars().map(|c| c.to_ascii_uppercase())),
-        Shape::Prefix(n) => out.extend(value.chars().take(n).map(|c| c.to_ascii_uppercase())),
+        Shape::Upper => push_upper(out, value),
+        Shape::Prefix(n) => {
+            let end = value.char_indices().nth(n).map_or(value.len(), |(i, _)| i);
+            push_upper(out, &value[..end]);
+        }
         Shape::Digits => out.extend(value.chars().filter(char::is_ascii_digit)),
     }
+}
+
+/// Appends `value` with its ASCII letters uppercased, in place.
+fn push_upper(out: &mut String, value: &str) {
+    let start = out.len();
+    out.push_str(value);
+    out[start..].make_ascii_uppercase();
 }
 
 /// Builds a rule's signature into `out` from per-field normalized values.

@@ -50,8 +50,14 @@ pub(crate) fn is_blank(s: &str) -> bool {
 /// upper- or lowercasing. Non-ASCII letters such as U+017F (long s) fold to
 /// ASCII here, exactly as they do in Java.
 pub(crate) fn equals_ignore_case(value: &str, constant: &str) -> bool {
-    if value.len() == constant.len() && value.is_ascii() {
+    // An ASCII value has as many UTF-16 units as bytes, so Java's length
+    // check and ASCII folding decide. A value with other characters has
+    // fewer UTF-16 units than bytes, so it cannot match a longer constant.
+    if value.is_ascii() {
         return value.eq_ignore_ascii_case(constant);
+    }
+    if value.len() < constant.len() {
+        return false;
     }
     let mut a = value.chars();
     let mut b = constant.chars();
@@ -61,6 +67,16 @@ pub(crate) fn equals_ignore_case(value: &str, constant: &str) -> bool {
             (Some(x), Some(y)) if chars_equal_ignore_case(x, y) => {}
             _ => return false,
         }
+    }
+}
+
+/// [`equals_ignore_case`] against each of several ASCII constants, with
+/// the ASCII check of the value made once.
+pub(crate) fn equals_any_ignore_case(value: &str, constants: &[&str]) -> bool {
+    if value.is_ascii() {
+        constants.iter().any(|c| value.eq_ignore_ascii_case(c))
+    } else {
+        constants.iter().any(|c| equals_ignore_case(value, c))
     }
 }
 
@@ -95,10 +111,12 @@ fn simple_lower(c: char) -> char {
 /// without a decomposition (ø, ł, æ) survive here and are removed later by
 /// the `[^a-zA-Z]` filter, not transliterated.
 pub(crate) fn strip_diacritics(s: &str) -> String {
-    java_trim(s)
-        .nfd()
-        .filter(|&c| !is_combining_mark(c))
-        .collect()
+    let s = java_trim(s);
+    // ASCII is its own canonical decomposition and has no combining marks.
+    if s.is_ascii() {
+        return s.to_owned();
+    }
+    s.nfd().filter(|&c| !is_combining_mark(c)).collect()
 }
 
 /// Keeps ASCII letters only (OpenToken's `[^a-zA-Z]` removal).
@@ -130,6 +148,9 @@ mod tests {
         assert!(equals_ignore_case("\u{17F}ample", "Sample"));
         assert!(!equals_ignore_case("Unknown ", "Unknown"));
         assert!(!equals_ignore_case("Stra\u{DF}e", "STRASSE"));
+        assert!(equals_any_ignore_case("unknown", &["N/A", "UNKNOWN"]));
+        assert!(equals_any_ignore_case("\u{17F}ample", &["X", "SAMPLE"]));
+        assert!(!equals_any_ignore_case("Unknow", &["N/A", "UNKNOWN"]));
     }
 
     #[test]
