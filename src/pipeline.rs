@@ -78,7 +78,7 @@ impl Default for RunOptions {
             rejects: None,
             input: None,
             fail_after_rows: None,
-            duplicate_budget: 32 << 20,
+            duplicate_budget: 16 << 20,
             spill_dir: None,
             cancel: None,
         }
