@@ -21,7 +21,6 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
-use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::output_file::OutputFile;
@@ -586,18 +585,15 @@ impl ParquetPart {
                 .open
                 .insert(self.factory.create_column_writers(self.row_groups)?),
         };
-        writers
-            .par_iter_mut()
-            .enumerate()
-            .try_for_each(|(i, writer)| {
-                let field = schema.field(i);
-                for batch in batches {
-                    for leaf in compute_leaves(field, batch.column(i))? {
-                        writer.write(&leaf)?;
-                    }
+        writers.iter_mut().enumerate().try_for_each(|(i, writer)| {
+            let field = schema.field(i);
+            for batch in batches {
+                for leaf in compute_leaves(field, batch.column(i))? {
+                    writer.write(&leaf)?;
                 }
-                Ok::<_, parquet::errors::ParquetError>(())
-            })?;
+            }
+            Ok::<_, parquet::errors::ParquetError>(())
+        })?;
         self.rows_in_group += batches.iter().map(RecordBatch::num_rows).sum::<usize>();
         Ok(())
     }
@@ -609,7 +605,7 @@ impl ParquetPart {
             return Ok(());
         };
         let chunks = writers
-            .into_par_iter()
+            .into_iter()
             .map(ArrowColumnWriter::close)
             .collect::<parquet::errors::Result<Vec<_>>>()?;
         let mut group = self.file.next_row_group()?;

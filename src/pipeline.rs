@@ -9,13 +9,12 @@
 //! order because chunks are tokenized one at a time and the sub-batches of
 //! a chunk are collected in order.
 
+use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 use std::thread;
 use std::time::{Duration, Instant};
-
-use rayon::prelude::*;
 
 use crate::config::ColumnMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -158,6 +157,19 @@ struct Slots {
 /// A chunk with the reader's byte progress after it, or the read error.
 type ReadChunk = Result<(Chunk, (u64, Option<u64>))>;
 
+/// Sub-batches tokenized or waiting to be written at any time. Tokenizing
+/// runs this far ahead of the writer, so the rayon workers always find a
+/// queued task while the writer encodes and a chunk's last sub-batches
+/// finish; it also bounds the memory of the tokenized output (at 2,048
+/// records a sub-batch, 24 of them are about 20 MiB of default-rule
+/// tokens).
+const IN_FLIGHT: usize = 24;
+
+/// A tokenized sub-batch: its place in the output order, the reader's byte
+/// progress when its chunk was read, and the part (or the error that
+/// stops the run).
+type Done = (u64, (u64, Option<u64>), Result<Part>);
+
 /// One parallel task's output.
 struct Part {
     batch: RecordBatch,
@@ -217,7 +229,11 @@ pub fn run(
     let total_rows = source.total_rows();
     let shape = delivery.shape().clone();
     let (chunk_tx, chunk_rx) = sync_channel::<ReadChunk>(2);
-    let (part_tx, part_rx) = sync_channel::<Vec<Part>>(1);
+    let (part_tx, part_rx) = sync_channel::<Done>(IN_FLIGHT);
+    let (ticket_tx, ticket_rx) = sync_channel::<()>(IN_FLIGHT);
+    for _ in 0..IN_FLIGHT {
+        ticket_tx.send(()).expect("the channel has room");
+    }
     let n_rules = rules.len();
 
     let result = thread::scope(|scope| -> Result<(Stats, Vec<(u64, CountMethod)>)> {
@@ -225,9 +241,15 @@ pub fn run(
         let finder = check_duplicates
             .then(|| DuplicateFinder::new(opts.duplicate_budget, opts.spill_dir.clone()));
         let writer = scope.spawn(|| {
+            let sink = Sink {
+                rx: part_rx,
+                tickets: ticket_tx,
+                total_rows,
+                progress,
+            };
             write_all(
                 &mut delivery,
-                part_rx,
+                sink,
                 rejects_out.as_mut(),
                 n_rules,
                 finder,
@@ -235,25 +257,21 @@ pub fn run(
             )
         });
 
-        let mut stats = Stats::new(n_rules);
         let stage = Stage {
             slots: &slots,
             profile,
             active: &active,
             opts,
             shape: &shape,
-            total_rows,
         };
         let skip = duplicates.as_ref().map(|d| d.record_numbers().peekable());
-        let tokenized = tokenize_all(&stage, chunk_rx, &part_tx, skip, &mut stats, progress);
-        drop(part_tx);
+        let tokenized = tokenize_all(&stage, chunk_rx, part_tx, ticket_rx, skip);
 
         let written = writer.join().expect("writer thread does not panic");
         let read = reader.join().expect("reader thread does not panic");
         read?;
         tokenized?;
-        let repeated = written?;
-        Ok((stats, repeated))
+        written
     });
     let (stats, repeated_tokens) = match result {
         Ok(r) => r,
@@ -377,57 +395,60 @@ struct Stage<'a> {
     active: &'a [usize],
     opts: &'a RunOptions,
     shape: &'a Shape,
-    total_rows: Option<u64>,
 }
 
+/// Hands each sub-batch of each chunk to the rayon pool as its own task, as
+/// soon as a ticket says the writer has room, and returns when every task
+/// has finished. There is no barrier between chunks: the tasks of the next
+/// chunk queue behind those of this one, and the writer restores the input
+/// order from the sequence numbers.
 fn tokenize_all(
     stage: &Stage<'_>,
     rx: Receiver<ReadChunk>,
-    tx: &SyncSender<Vec<Part>>,
+    tx: SyncSender<Done>,
+    tickets: Receiver<()>,
     mut skip: Option<std::iter::Peekable<RecordNumbers<'_>>>,
-    stats: &mut Stats,
-    progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<()> {
-    for received in rx {
-        if stage
+    let cancelled = || {
+        stage
             .opts
             .cancel
             .as_ref()
             .is_some_and(|c| c.load(Ordering::Relaxed))
-        {
-            return Err(Error::Interrupted);
-        }
-        let (chunk, bytes) = received?;
-        let end = chunk.first_record + chunk.rows as u64;
-        let mut skipped = Vec::new();
-        if let Some(numbers) = skip.as_mut() {
-            while let Some(n) = numbers.next_if(|&n| n < end) {
-                skipped.push(n);
+    };
+    rayon::in_place_scope(|scope| {
+        let mut seq = 0u64;
+        for received in rx {
+            if cancelled() {
+                return Err(Error::Interrupted);
+            }
+            let (chunk, bytes) = received?;
+            let end = chunk.first_record + chunk.rows as u64;
+            let mut skipped = Vec::new();
+            if let Some(numbers) = skip.as_mut() {
+                while let Some(n) = numbers.next_if(|&n| n < end) {
+                    skipped.push(n);
+                }
+            }
+            let chunk = Arc::new(chunk);
+            let skipped = Arc::new(skipped);
+            let batch = stage.opts.batch_rows.max(1);
+            for start in (0..chunk.rows).step_by(batch) {
+                if tickets.recv().is_err() {
+                    // The writer stopped; its error is reported by the caller.
+                    return Ok(());
+                }
+                let (chunk, skipped, tx) = (chunk.clone(), skipped.clone(), tx.clone());
+                scope.spawn(move |_| {
+                    let range = start..chunk.rows.min(start + batch);
+                    let part = tokenize_range(&chunk, range, stage, &skipped);
+                    let _ = tx.send((seq, bytes, part));
+                });
+                seq += 1;
             }
         }
-        let batch = stage.opts.batch_rows.max(1);
-        let starts: Vec<usize> = (0..chunk.rows).step_by(batch).collect();
-        let parts = starts
-            .into_par_iter()
-            .map(|s| {
-                let range = s..chunk.rows.min(s + batch);
-                tokenize_range(&chunk, range, stage, &skipped)
-            })
-            .collect::<Result<Vec<Part>>>()?;
-        for p in &parts {
-            stats.merge(&p.stats);
-        }
-        if tx.send(parts).is_err() {
-            // The writer stopped; its error is reported by the caller.
-            return Ok(());
-        }
-        progress(Progress {
-            rows: stats.rows_in,
-            bytes,
-            total_rows: stage.total_rows,
-        });
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn tokenize_range(
@@ -572,31 +593,80 @@ fn reject_row(
     Ok(())
 }
 
+/// The writer's end of the tokenize stage.
+struct Sink<'a> {
+    rx: Receiver<Done>,
+    tickets: SyncSender<()>,
+    total_rows: Option<u64>,
+    progress: &'a (dyn Fn(Progress) + Sync),
+}
+
+impl Sink<'_> {
+    /// The tokenized parts in input order, about `rows` records at a
+    /// time; empty at the end. Parts that arrive early wait in `pending`.
+    fn next_parts(
+        &self,
+        rows: usize,
+        next: &mut u64,
+        pending: &mut BTreeMap<u64, ((u64, Option<u64>), Result<Part>)>,
+        bytes: &mut (u64, Option<u64>),
+    ) -> Result<Vec<Part>> {
+        let mut parts = Vec::new();
+        let mut taken = 0;
+        while taken < rows {
+            let (b, part) = match pending.remove(next) {
+                Some(ready) => ready,
+                None => match self.rx.recv() {
+                    Ok((seq, b, part)) => {
+                        pending.insert(seq, (b, part));
+                        continue;
+                    }
+                    Err(_) => break,
+                },
+            };
+            let part = part?;
+            *next += 1;
+            *bytes = b;
+            taken += part.stats.rows_in as usize;
+            parts.push(part);
+            // The tokenize stage may start another sub-batch.
+            let _ = self.tickets.send(());
+        }
+        Ok(parts)
+    }
+}
+
 fn write_all(
     delivery: &mut Delivery,
-    rx: Receiver<Vec<Part>>,
+    sink: Sink<'_>,
     mut rejects: Option<&mut BufWriter<std::fs::File>>,
     n_rules: usize,
     mut finder: Option<DuplicateFinder>,
     opts: &RunOptions,
-) -> Result<Vec<(u64, CountMethod)>> {
+) -> Result<(Stats, Vec<(u64, CountMethod)>)> {
+    let mut stats = Stats::new(n_rules);
     let mut shared: Vec<SharedTokens> = (0..n_rules).map(|_| SharedTokens::default()).collect();
     let mut written = 0u64;
-    for parts in rx {
+    let mut next = 0u64;
+    let mut pending = BTreeMap::new();
+    let mut bytes = (0, None);
+    loop {
+        let parts = sink.next_parts(opts.chunk_rows, &mut next, &mut pending, &mut bytes)?;
+        if parts.is_empty() {
+            break;
+        }
         // One rule per task: the counters are independent.
-        shared
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(rule, counter)| {
-                for part in &parts {
-                    part.fingerprints[rule]
-                        .iter()
-                        .for_each(|&x| counter.add_fingerprint(x));
-                }
-            });
+        shared.iter_mut().enumerate().for_each(|(rule, counter)| {
+            for part in &parts {
+                part.fingerprints[rule]
+                    .iter()
+                    .for_each(|&x| counter.add_fingerprint(x));
+            }
+        });
         let batches: Vec<RecordBatch> = parts.iter().map(|p| p.batch.clone()).collect();
         delivery.write(&batches)?;
         for part in &parts {
+            stats.merge(&part.stats);
             if let Some(f) = finder.as_mut() {
                 let ids = part.ids.as_string::<i32>();
                 for (i, &record) in part.records.iter().enumerate() {
@@ -614,11 +684,16 @@ fn write_all(
         if opts.fail_after_rows.is_some_and(|n| written >= n) {
             return Err(Error::Interrupted);
         }
+        (sink.progress)(Progress {
+            rows: stats.rows_in,
+            bytes,
+            total_rows: sink.total_rows,
+        });
     }
     if let Some(f) = finder {
         fail_on_duplicates(&f.finish()?, opts)?;
     }
-    Ok(shared.iter().map(SharedTokens::repeated).collect())
+    Ok((stats, shared.iter().map(SharedTokens::repeated).collect()))
 }
 
 /// Under the fail policy, a duplicated record id fails the run at its first

@@ -141,6 +141,59 @@ pub const DATE_PLACEHOLDERS: &[(i32, u32, u32)] = &[
     (9999, 12, 31),
 ];
 
+/// A sorted list with a quick rejection test in front of its binary
+/// search: for each first byte, a bit per entry length (below 32). Most
+/// values (real names, ZIP codes, SSNs) share no first byte and length
+/// with any entry and are rejected by one table load; these lookups run
+/// for several fields of every record.
+pub(crate) struct Lookup {
+    list: &'static [&'static str],
+    lengths_by_first: [u32; 256],
+}
+
+impl Lookup {
+    /// Builds the table at compile time.
+    pub(crate) const fn new(list: &'static [&'static str]) -> Lookup {
+        let mut lengths_by_first = [0u32; 256];
+        let mut i = 0;
+        while i < list.len() {
+            let entry = list[i].as_bytes();
+            if !entry.is_empty() && entry.len() < 32 {
+                lengths_by_first[entry[0] as usize] |= 1 << entry.len();
+            } else if !entry.is_empty() {
+                // Entries of 32 bytes or more are not covered by the
+                // length bits: let every value through to the search.
+                lengths_by_first = [u32::MAX; 256];
+            }
+            i += 1;
+        }
+        Lookup {
+            list,
+            lengths_by_first,
+        }
+    }
+
+    /// True when `value` is an entry.
+    pub(crate) fn contains(&self, value: &[u8]) -> bool {
+        if let Some(&first) = value.first() {
+            let bits = self.lengths_by_first[usize::from(first)];
+            if value.len() < 32 && bits & (1 << value.len()) == 0 {
+                return false;
+            }
+        }
+        listed_bytes(self.list, value)
+    }
+}
+
+/// [`NAME_PLACEHOLDERS`] with its quick rejection table.
+static NAMES: Lookup = Lookup::new(NAME_PLACEHOLDERS);
+/// [`FIRST_NAME_PLACEHOLDERS`] with its quick rejection table.
+static FIRST_NAMES: Lookup = Lookup::new(FIRST_NAME_PLACEHOLDERS);
+/// [`ZIP_PLACEHOLDERS`] with its quick rejection table.
+pub(crate) static ZIPS: Lookup = Lookup::new(ZIP_PLACEHOLDERS);
+/// [`SSN_PLACEHOLDERS`] with its quick rejection table.
+pub(crate) static SSNS: Lookup = Lookup::new(SSN_PLACEHOLDERS);
+
 /// True when `value` is in the sorted `list`.
 pub fn listed(list: &[&str], value: &str) -> bool {
     listed_bytes(list, value.as_bytes())
@@ -189,7 +242,7 @@ pub fn is_missing_marker(trimmed: &str) -> bool {
 /// more times (`XXX`, `ZZZZ`).
 pub fn is_name_placeholder(normalized: &str, first_name: bool) -> bool {
     let is_listed = |s: &str| {
-        listed(NAME_PLACEHOLDERS, s) || (first_name && listed(FIRST_NAME_PLACEHOLDERS, s))
+        NAMES.contains(s.as_bytes()) || (first_name && FIRST_NAMES.contains(s.as_bytes()))
     };
     if is_listed(normalized) {
         return true;
@@ -226,6 +279,34 @@ mod tests {
                 pair[0],
                 pair[1]
             );
+        }
+    }
+
+    #[test]
+    fn quick_lookups_agree_with_the_lists() {
+        let lists = [
+            (&NAMES, NAME_PLACEHOLDERS),
+            (&FIRST_NAMES, FIRST_NAME_PLACEHOLDERS),
+            (&ZIPS, ZIP_PLACEHOLDERS),
+            (&SSNS, SSN_PLACEHOLDERS),
+        ];
+        for (lookup, list) in lists {
+            for entry in list {
+                assert!(lookup.contains(entry.as_bytes()), "{entry}");
+                let longer = format!("{entry}X");
+                assert_eq!(lookup.contains(longer.as_bytes()), listed(list, &longer));
+                assert_eq!(
+                    lookup.contains(&entry.as_bytes()[1..]),
+                    listed(list, &entry[1..])
+                );
+            }
+            for other in ["", "SMITH", "A", "12345", "123456789", &"N".repeat(40)] {
+                assert_eq!(
+                    lookup.contains(other.as_bytes()),
+                    listed(list, other),
+                    "{other}"
+                );
+            }
         }
     }
 

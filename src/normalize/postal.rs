@@ -14,7 +14,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::UnicodeNormalization;
 
-use super::placeholder::{is_missing_marker, listed, ZIP_PLACEHOLDERS};
+use super::placeholder::{is_missing_marker, ZIPS};
 use super::{code_text, Raw};
 use crate::field::Invalid;
 
@@ -76,7 +76,7 @@ fn us_zip(text: &str) -> Result<String, Invalid> {
             .chain(plus4.unwrap_or("").bytes())
             .all(|b| b == d)
     };
-    if listed(ZIP_PLACEHOLDERS, &zip5) || digits_all_same(b'0') || digits_all_same(b'9') {
+    if ZIPS.contains(zip5.as_bytes()) || digits_all_same(b'0') || digits_all_same(b'9') {
         return Err(Invalid::Placeholder);
     }
     Ok(zip5)
