@@ -1,13 +1,19 @@
 //! The tokenization pipeline: read chunks, tokenize on all cores, write in
 //! input order.
 //!
-//! Three stages overlap. A reader thread parses the next chunk while the
-//! calling thread tokenizes the current one on the rayon pool and a writer
-//! thread encodes the previous one. The channels between the stages hold
-//! at most two read chunks and one tokenized chunk, so memory is bounded by
-//! a handful of chunks whatever the input size. Output order equals input
-//! order because chunks are tokenized one at a time and the sub-batches of
-//! a chunk are collected in order.
+//! Three stages overlap. A reader thread parses chunks. The calling thread
+//! cuts each chunk into sub-batches and hands every sub-batch to the rayon
+//! pool as its own task, with no barrier between chunks, so a chunk's last
+//! tasks never leave a core idle. A writer thread takes the tokenized
+//! sub-batches back in input order (by sequence number), counts repeated
+//! tokens, finds duplicate record ids and encodes the Parquet columns on
+//! its own thread, where the encoding never queues behind tokenizing.
+//!
+//! Memory is bounded whatever the input size: the read channel holds two
+//! chunks, and a fixed number of tickets ([`IN_FLIGHT`]) caps the
+//! sub-batches being tokenized or waiting for the writer. Output order
+//! equals input order, whatever the thread count, because the writer
+//! writes sub-batches strictly by sequence number.
 
 use std::collections::BTreeMap;
 use std::io::{BufWriter, Write};
@@ -155,7 +161,7 @@ struct Slots {
 }
 
 /// A chunk with the reader's byte progress after it, or the read error.
-type ReadChunk = Result<(Chunk, (u64, Option<u64>))>;
+type ReadChunk = Result<(Chunk, BytesRead)>;
 
 /// Sub-batches tokenized or waiting to be written at any time. Tokenizing
 /// runs this far ahead of the writer, so the rayon workers always find a
@@ -168,7 +174,7 @@ const IN_FLIGHT: usize = 24;
 /// A tokenized sub-batch: its place in the output order, the reader's byte
 /// progress when its chunk was read, and the part (or the error that
 /// stops the run).
-type Done = (u64, (u64, Option<u64>), Result<Part>);
+type Done = (u64, BytesRead, Result<Part>);
 
 /// One parallel task's output.
 struct Part {
@@ -246,6 +252,9 @@ pub fn run(
                 tickets: ticket_tx,
                 total_rows,
                 progress,
+                next: 0,
+                pending: BTreeMap::new(),
+                bytes: (0, None),
             };
             write_all(
                 &mut delivery,
@@ -593,40 +602,43 @@ fn reject_row(
     Ok(())
 }
 
+/// Input bytes read so far, and the total when known.
+type BytesRead = (u64, Option<u64>);
+
 /// The writer's end of the tokenize stage.
 struct Sink<'a> {
     rx: Receiver<Done>,
     tickets: SyncSender<()>,
     total_rows: Option<u64>,
     progress: &'a (dyn Fn(Progress) + Sync),
+    /// The sequence number of the next part to write.
+    next: u64,
+    /// Parts that arrived before their turn.
+    pending: BTreeMap<u64, (BytesRead, Result<Part>)>,
+    /// The reader's progress at the last part taken.
+    bytes: BytesRead,
 }
 
 impl Sink<'_> {
     /// The tokenized parts in input order, about `rows` records at a
-    /// time; empty at the end. Parts that arrive early wait in `pending`.
-    fn next_parts(
-        &self,
-        rows: usize,
-        next: &mut u64,
-        pending: &mut BTreeMap<u64, ((u64, Option<u64>), Result<Part>)>,
-        bytes: &mut (u64, Option<u64>),
-    ) -> Result<Vec<Part>> {
+    /// time; empty at the end.
+    fn next_parts(&mut self, rows: usize) -> Result<Vec<Part>> {
         let mut parts = Vec::new();
         let mut taken = 0;
         while taken < rows {
-            let (b, part) = match pending.remove(next) {
+            let (bytes, part) = match self.pending.remove(&self.next) {
                 Some(ready) => ready,
                 None => match self.rx.recv() {
-                    Ok((seq, b, part)) => {
-                        pending.insert(seq, (b, part));
+                    Ok((seq, bytes, part)) => {
+                        self.pending.insert(seq, (bytes, part));
                         continue;
                     }
                     Err(_) => break,
                 },
             };
             let part = part?;
-            *next += 1;
-            *bytes = b;
+            self.next += 1;
+            self.bytes = bytes;
             taken += part.stats.rows_in as usize;
             parts.push(part);
             // The tokenize stage may start another sub-batch.
@@ -634,11 +646,19 @@ impl Sink<'_> {
         }
         Ok(parts)
     }
+
+    fn report(&self, stats: &Stats) {
+        (self.progress)(Progress {
+            rows: stats.rows_in,
+            bytes: self.bytes,
+            total_rows: self.total_rows,
+        });
+    }
 }
 
 fn write_all(
     delivery: &mut Delivery,
-    sink: Sink<'_>,
+    mut sink: Sink<'_>,
     mut rejects: Option<&mut BufWriter<std::fs::File>>,
     n_rules: usize,
     mut finder: Option<DuplicateFinder>,
@@ -647,11 +667,8 @@ fn write_all(
     let mut stats = Stats::new(n_rules);
     let mut shared: Vec<SharedTokens> = (0..n_rules).map(|_| SharedTokens::default()).collect();
     let mut written = 0u64;
-    let mut next = 0u64;
-    let mut pending = BTreeMap::new();
-    let mut bytes = (0, None);
     loop {
-        let parts = sink.next_parts(opts.chunk_rows, &mut next, &mut pending, &mut bytes)?;
+        let parts = sink.next_parts(opts.chunk_rows)?;
         if parts.is_empty() {
             break;
         }
@@ -684,11 +701,7 @@ fn write_all(
         if opts.fail_after_rows.is_some_and(|n| written >= n) {
             return Err(Error::Interrupted);
         }
-        (sink.progress)(Progress {
-            rows: stats.rows_in,
-            bytes,
-            total_rows: sink.total_rows,
-        });
+        sink.report(&stats);
     }
     if let Some(f) = finder {
         fail_on_duplicates(&f.finish()?, opts)?;
