@@ -38,6 +38,23 @@ pub struct RowOut {
     /// Token buffers of earlier records, reused so that a run does not
     /// allocate a string per token.
     pub(crate) spare: Vec<String>,
+    /// Normalized values and the signature of the current record, reused
+    /// likewise.
+    pub(crate) scratch: Scratch,
+}
+
+/// Reusable buffers for one record's normalized values (one per field)
+/// and its signatures. Its `Debug` shows nothing: these are personal data.
+#[derive(Clone, Default)]
+pub(crate) struct Scratch {
+    fields: [String; 6],
+    signature: Vec<u8>,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scratch")
+    }
 }
 
 impl RowOut {
@@ -122,19 +139,24 @@ impl Profile for SpecV1 {
     }
 
     fn tokenize(&self, record: &Record<'_>, out: &mut RowOut) {
-        let mut normalized: [Option<String>; 6] = Default::default();
+        let Scratch {
+            mut fields,
+            mut signature,
+        } = std::mem::take(&mut out.scratch);
+        let mut valid = [false; 6];
         for field in Field::ALL {
             let Some(raw) = record.get(field) else {
                 continue;
             };
-            match self.normalizer.normalize(field, raw) {
-                Ok(v) => normalized[field.index()] = Some(v),
+            let buf = &mut fields[field.index()];
+            match self.normalizer.normalize_into(field, raw, buf) {
+                Ok(()) => valid[field.index()] = true,
                 Err(reason) => out.invalid.push((field, reason)),
             }
         }
 
-        let values: [Option<&str>; 6] = std::array::from_fn(|i| normalized[i].as_deref());
-        let mut signature = Vec::with_capacity(96);
+        let values: [Option<&str>; 6] =
+            std::array::from_fn(|i| valid[i].then_some(fields[i].as_str()));
         for rule in &self.rules {
             let token = rule.signature(&values, &mut signature).then(|| {
                 let mut buf = out.buffer();
@@ -143,5 +165,6 @@ impl Profile for SpecV1 {
             });
             out.tokens.push(token);
         }
+        out.scratch = Scratch { fields, signature };
     }
 }

@@ -216,6 +216,15 @@ fn unsupported(spec: u8) -> String {
 /// [`Invalid::ImpossibleDate`], [`Invalid::TooOld`] (before 1900-01-01) or
 /// [`Invalid::FutureDate`] (after `opts.as_of`).
 pub fn birth_date(raw: Raw<'_>, opts: &NormalizeOptions) -> Result<String, Invalid> {
+    super::owned(|out| birth_date_into(raw, opts, out))
+}
+
+/// [`birth_date`] into `out`, which must be empty.
+pub(crate) fn birth_date_into(
+    raw: Raw<'_>,
+    opts: &NormalizeOptions,
+    out: &mut String,
+) -> Result<(), Invalid> {
     let date = match raw {
         Raw::Date(date) => date,
         Raw::Text(text) => from_text(text, opts)?,
@@ -223,20 +232,20 @@ pub fn birth_date(raw: Raw<'_>, opts: &NormalizeOptions) -> Result<String, Inval
         Raw::Int(_) => return Err(Invalid::Format),
     };
     check_range(date, opts.as_of)?;
-    Ok(iso_text(date))
+    push_iso(date, out);
+    Ok(())
 }
 
-/// `YYYY-MM-DD`, for a year in 0..=9999 (as [`check_range`] ensures).
-fn iso_text(date: NaiveDate) -> String {
+/// Appends `YYYY-MM-DD`, for a year in 0..=9999 (as [`check_range`]
+/// ensures).
+fn push_iso(date: NaiveDate, out: &mut String) {
     let digit = |n: u32, place: u32| char::from(b'0' + (n / place % 10) as u8);
     let (y, m, d) = (date.year().unsigned_abs(), date.month(), date.day());
-    let mut out = String::with_capacity(10);
     out.extend([1000, 100, 10, 1].map(|p| digit(y, p)));
     out.push('-');
     out.extend([10, 1].map(|p| digit(m, p)));
     out.push('-');
     out.extend([10, 1].map(|p| digit(d, p)));
-    out
 }
 
 fn from_text(text: &str, opts: &NormalizeOptions) -> Result<NaiveDate, Invalid> {

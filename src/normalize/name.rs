@@ -141,11 +141,16 @@ pub const SUFFIXES: &[&str] = &[
 /// [`Invalid::Missing`] when empty, [`Invalid::Placeholder`] for a filler,
 /// [`Invalid::EmptyAfterNormalization`] when no Latin letter remains.
 pub fn first_name(raw: &str) -> Result<String, Invalid> {
-    let out = normalize(raw)?;
-    if is_name_placeholder(&out, true) {
+    super::owned(|out| first_name_into(raw, out))
+}
+
+/// [`first_name`] into `out`, which must be empty.
+pub(crate) fn first_name_into(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    normalize(raw, out)?;
+    if is_name_placeholder(out, true) {
         return Err(Invalid::Placeholder);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Normalizes a last (family) name.
@@ -154,18 +159,23 @@ pub fn first_name(raw: &str) -> Result<String, Invalid> {
 /// As [`first_name`], and [`Invalid::TooShort`] for a one-letter result,
 /// which is an initial rather than a surname.
 pub fn last_name(raw: &str) -> Result<String, Invalid> {
-    let out = normalize(raw)?;
-    if is_name_placeholder(&out, false) {
+    super::owned(|out| last_name_into(raw, out))
+}
+
+/// [`last_name`] into `out`, which must be empty.
+pub(crate) fn last_name_into(raw: &str, out: &mut String) -> Result<(), Invalid> {
+    normalize(raw, out)?;
+    if is_name_placeholder(out, false) {
         return Err(Invalid::Placeholder);
     }
     if out.len() == 1 {
         return Err(Invalid::TooShort);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The steps both name fields share, up to the placeholder check.
-fn normalize(raw: &str) -> Result<String, Invalid> {
+fn normalize(raw: &str, out: &mut String) -> Result<(), Invalid> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err(Invalid::Missing);
@@ -175,7 +185,9 @@ fn normalize(raw: &str) -> Result<String, Invalid> {
     // or suffix can be removed from a single word, so the result is the
     // word uppercased (the same as the general path below gives).
     if raw.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Ok(raw.to_ascii_uppercase());
+        out.push_str(raw);
+        out.make_ascii_uppercase();
+        return Ok(());
     }
 
     // Digits and punctuation alone ("0", "?", "--") are fillers.
@@ -191,11 +203,12 @@ fn normalize(raw: &str) -> Result<String, Invalid> {
     } else {
         Cow::Owned(fold(raw))
     };
-    let out = join_letters(&folded);
-    if out.is_empty() {
+    let joined = join_letters(&folded);
+    if joined.is_empty() {
         return Err(Invalid::EmptyAfterNormalization);
     }
-    Ok(out)
+    out.push_str(&joined);
+    Ok(())
 }
 
 /// Folds a non-ASCII name to ASCII bytes: whitespace becomes a space, each
@@ -316,7 +329,10 @@ mod tests {
         // word-splitting path must give the same text, titles and suffixes
         // included (a lone word is never removed).
         for raw in ["john", "SMITH", "McDonald", "Dr", "Jr", "iii", "x", "Sr"] {
-            assert_eq!(normalize(raw), Ok(join_letters(raw.as_bytes())));
+            assert_eq!(
+                super::super::owned(|out| normalize(raw, out)),
+                Ok(join_letters(raw.as_bytes()))
+            );
         }
     }
 

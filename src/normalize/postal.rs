@@ -25,13 +25,23 @@ use crate::field::Invalid;
 /// missing-value marker or a filler ZIP, [`Invalid::Format`] when the value
 /// is not a postal code of the expected shape.
 pub fn postal_code(raw: Raw<'_>, country: &str) -> Result<String, Invalid> {
+    super::owned(|out| postal_code_into(raw, country, out))
+}
+
+/// [`postal_code`] into `out`, which must be empty.
+pub(crate) fn postal_code_into(
+    raw: Raw<'_>,
+    country: &str,
+    out: &mut String,
+) -> Result<(), Invalid> {
     let text = code_text(raw)?;
     let text = text.as_ref();
 
     if country == "US" {
-        us_zip(text)
+        us_zip(text, out)
     } else {
-        other(text)
+        out.push_str(&other(text)?);
+        Ok(())
     }
 }
 
@@ -50,7 +60,7 @@ pub fn postal_code(raw: Raw<'_>, country: &str) -> Result<String, Invalid> {
 /// Three digits are rejected, although 00501 or 00601 could lose two
 /// zeros: a three-digit value is just as likely a ZIP3 prefix, which HIPAA
 /// Safe Harbor de-identification leaves in place of the ZIP.
-fn us_zip(text: &str) -> Result<String, Invalid> {
+fn us_zip(text: &str, out: &mut String) -> Result<(), Invalid> {
     let compact: Cow<str> = if text.chars().any(char::is_whitespace) {
         Cow::Owned(text.split_whitespace().collect())
     } else {
@@ -65,21 +75,24 @@ fn us_zip(text: &str) -> Result<String, Invalid> {
     if !all_digits(zip) || !plus4.is_none_or(|p| p.len() == 4 && all_digits(p)) {
         return Err(Invalid::Format);
     }
-    let zip5 = match (zip.len(), plus4.is_some()) {
-        (5, _) | (9, false) => zip[..5].to_string(),
-        (4, _) | (8, false) => format!("0{}", &zip[..4]),
+    match (zip.len(), plus4.is_some()) {
+        (5, _) | (9, false) => out.push_str(&zip[..5]),
+        (4, _) | (8, false) => {
+            out.push('0');
+            out.push_str(&zip[..4]);
+        }
         _ => return Err(Invalid::Format),
-    };
+    }
 
     let digits_all_same = |d: u8| {
         zip.bytes()
             .chain(plus4.unwrap_or("").bytes())
             .all(|b| b == d)
     };
-    if ZIPS.contains(zip5.as_bytes()) || digits_all_same(b'0') || digits_all_same(b'9') {
+    if ZIPS.contains(out.as_bytes()) || digits_all_same(b'0') || digits_all_same(b'9') {
         return Err(Invalid::Placeholder);
     }
-    Ok(zip5)
+    Ok(())
 }
 
 /// Drops a `.0`, `.00`, … ending that a spreadsheet or dataframe adds when

@@ -57,6 +57,11 @@ pub const UNKNOWN_CODES: &[&str] = &[
 /// [`Invalid::Placeholder`] for a missing-value marker (`NULL`, `NA`, `?`)
 /// and [`Invalid::Format`] for anything else, numbers included.
 pub fn sex(raw: &str) -> Result<String, Invalid> {
+    super::owned(|out| sex_into(raw, out))
+}
+
+/// [`sex`] into `out`, which must be empty.
+pub(crate) fn sex_into(raw: &str, out: &mut String) -> Result<(), Invalid> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Err(Invalid::Missing);
@@ -71,9 +76,11 @@ pub fn sex(raw: &str) -> Result<String, Invalid> {
         return Err(Invalid::Placeholder);
     }
     if contains(MALE_CODES, key) {
-        Ok("M".to_string())
+        out.push('M');
+        Ok(())
     } else if contains(FEMALE_CODES, key) {
-        Ok("F".to_string())
+        out.push('F');
+        Ok(())
     } else if contains(UNKNOWN_CODES, key) {
         Err(Invalid::UnknownCode)
     } else {

@@ -26,12 +26,14 @@ use crate::field::Invalid;
 /// or a known filler number, [`Invalid::NotIssued`] for a number SSA never
 /// issues, [`Invalid::Format`] for anything that is not 7 to 9 digits.
 pub fn ssn(raw: Raw<'_>) -> Result<String, Invalid> {
-    let text = code_text(raw)?;
-    let text = text.as_ref();
+    super::owned(|out| ssn_into(raw, out))
+}
 
-    let digits = digits_of(text)?;
-    check(&digits)?;
-    Ok(digits)
+/// [`ssn`] into `out`, which must be empty.
+pub(crate) fn ssn_into(raw: Raw<'_>, out: &mut String) -> Result<(), Invalid> {
+    let text = code_text(raw)?;
+    digits_of(text.as_ref(), out)?;
+    check(out)
 }
 
 /// The nine digits of a written SSN: spaces and `-` removed, a spreadsheet
@@ -40,8 +42,7 @@ pub fn ssn(raw: Raw<'_>) -> Result<String, Invalid> {
 /// Padding undoes a number stored as a number: 012-34-5678 read by a
 /// spreadsheet becomes 12345678. Valid SSNs have at most two leading zeros
 /// (area 000 is never issued), so shorter values are not SSNs.
-fn digits_of(text: &str) -> Result<String, Invalid> {
-    let mut digits = String::with_capacity(9);
+fn digits_of(text: &str, digits: &mut String) -> Result<(), Invalid> {
     let body = match text.split_once('.') {
         Some((int, zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => int,
         _ => text,
@@ -54,10 +55,13 @@ fn digits_of(text: &str) -> Result<String, Invalid> {
     }
 
     match digits.len() {
-        9 => Ok(digits),
+        9 => Ok(()),
         // "1111111" is a filler typed short, not a number that lost zeros.
         7 | 8 if digits.bytes().all(|b| b == digits.as_bytes()[0]) => Err(Invalid::Placeholder),
-        7 | 8 => Ok(format!("{digits:0>9}")),
+        n @ (7 | 8) => {
+            digits.insert_str(0, &"00"[..9 - n]);
+            Ok(())
+        }
         _ => Err(Invalid::Format),
     }
 }

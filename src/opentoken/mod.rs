@@ -309,6 +309,7 @@ impl Profile for OpenTokenProfile {
             tokens,
             invalid,
             spare,
+            ..
         } = out;
         self.for_each_signature(
             record,
