@@ -131,6 +131,29 @@ impl CsvSource {
         }
     }
 
+    /// The common case of [`CsvSource::push_record`]: the record's bytes
+    /// validated as UTF-8 once, not field by field. False, with nothing
+    /// appended, when they are not valid or a field boundary falls inside
+    /// a character; the caller then decodes field by field and reports
+    /// where the bad byte is.
+    fn push_utf8_record(&self, columns: &mut [TextColumn]) -> bool {
+        let Ok(whole) = std::str::from_utf8(self.record.as_slice()) else {
+            return false;
+        };
+        let ranges = self.selected.iter().map(|&col| self.record.range(col));
+        let fits = |r: &Option<std::ops::Range<usize>>| {
+            r.as_ref()
+                .is_some_and(|r| whole.is_char_boundary(r.start) && whole.is_char_boundary(r.end))
+        };
+        if !ranges.clone().all(|r| fits(&r)) {
+            return false;
+        }
+        for (slot, range) in ranges.enumerate() {
+            columns[slot].push(&whole[range.expect("checked above")]);
+        }
+        true
+    }
+
     /// Appends the selected fields of the current record to the columns.
     fn push_record(&mut self, columns: &mut [TextColumn]) -> Result<Option<RowProblem>> {
         if self.record.len() != self.headers.len() {
@@ -141,6 +164,9 @@ impl CsvSource {
                 columns[slot].push(text);
             }
             return Ok(Some(RowProblem::WrongFieldCount));
+        }
+        if self.encoding == Encoding::Utf8 && self.push_utf8_record(columns) {
+            return Ok(None);
         }
         for (slot, &col) in self.selected.iter().enumerate() {
             let field = &self.record[col];

@@ -118,6 +118,15 @@ impl Normalizer {
     }
 }
 
+/// Splits `s` at the first `byte` (ASCII), like `str::split_once` with a
+/// `char` but without its general searcher, which cost more than the rest
+/// of a short code's normalization.
+pub(crate) fn split_at_ascii(s: &str, byte: u8) -> Option<(&str, &str)> {
+    debug_assert!(byte.is_ascii());
+    let i = s.bytes().position(|b| b == byte)?;
+    Some((&s[..i], &s[i + 1..]))
+}
+
 /// Runs a normalizer that writes into a buffer, returning the buffer.
 pub(crate) fn owned(
     normalize: impl FnOnce(&mut String) -> Result<(), Invalid>,

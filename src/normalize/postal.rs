@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use unicode_normalization::UnicodeNormalization;
 
 use super::placeholder::{is_missing_marker, ZIPS};
-use super::{code_text, Raw};
+use super::{code_text, split_at_ascii, Raw};
 use crate::field::Invalid;
 
 /// Normalizes a postal code of `country` (ISO 3166-1 alpha-2, uppercase).
@@ -61,14 +61,21 @@ pub(crate) fn postal_code_into(
 /// zeros: a three-digit value is just as likely a ZIP3 prefix, which HIPAA
 /// Safe Harbor de-identification leaves in place of the ZIP.
 fn us_zip(text: &str, out: &mut String) -> Result<(), Invalid> {
-    let compact: Cow<str> = if text.chars().any(char::is_whitespace) {
+    // ASCII White_Space is tab to carriage return and space (as
+    // `char::is_whitespace`, which also covers the other code points).
+    let has_space = if text.is_ascii() {
+        text.bytes().any(|b| matches!(b, b'\t'..=b'\r' | b' '))
+    } else {
+        text.chars().any(char::is_whitespace)
+    };
+    let compact: Cow<str> = if has_space {
         Cow::Owned(text.split_whitespace().collect())
     } else {
         Cow::Borrowed(text)
     };
     let s = strip_float_ending(&compact);
 
-    let (zip, plus4) = match s.split_once('-') {
+    let (zip, plus4) = match split_at_ascii(s, b'-') {
         Some((zip, plus4)) => (zip, Some(plus4)),
         None => (s, None),
     };
@@ -98,7 +105,7 @@ fn us_zip(text: &str, out: &mut String) -> Result<(), Invalid> {
 /// Drops a `.0`, `.00`, … ending that a spreadsheet or dataframe adds when
 /// it has read a code as a floating-point number.
 fn strip_float_ending(s: &str) -> &str {
-    match s.split_once('.') {
+    match split_at_ascii(s, b'.') {
         Some((int, zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => int,
         _ => s,
     }

@@ -16,7 +16,7 @@
 //! reached (773–899), no other area is rejected.
 
 use super::placeholder::SSNS;
-use super::{code_text, Raw};
+use super::{code_text, split_at_ascii, Raw};
 use crate::field::Invalid;
 
 /// Normalizes an SSN to nine digits without dashes.
@@ -43,7 +43,7 @@ pub(crate) fn ssn_into(raw: Raw<'_>, out: &mut String) -> Result<(), Invalid> {
 /// spreadsheet becomes 12345678. Valid SSNs have at most two leading zeros
 /// (area 000 is never issued), so shorter values are not SSNs.
 fn digits_of(text: &str, digits: &mut String) -> Result<(), Invalid> {
-    let body = match text.split_once('.') {
+    let body = match split_at_ascii(text, b'.') {
         Some((int, zeros)) if !zeros.is_empty() && zeros.bytes().all(|b| b == b'0') => int,
         _ => text,
     };
