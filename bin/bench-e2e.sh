@@ -123,13 +123,17 @@ extract_for() {
 tokenize_once() {
   local rows=$1 input=$2 profile=$3
   shift 3
-  local args=(-q tokenize --input "$input" --output "$work/out-$profile"
-    --overwrite --as-of "$as_of")
+  local out="$work/out-$profile"
+  local args=(-q tokenize --input "$input" --output "$out" --as-of "$as_of")
   case "$profile" in
     pprl) args+=(--key-file "$work/pprl.key") ;;
     opentoken) args+=(--profile opentoken --key-file "$work/opentoken.secret"
       --config "$work/opentoken.toml") ;;
   esac
+  # The previous run's output is removed before the clock starts: deleting
+  # gigabytes of old part files (what --overwrite does at the end of a run)
+  # is not tokenizing, and a production delivery goes to a new directory.
+  rm -rf "$out" "$out.metadata.json"
   local start end
   start=$(now_ms)
   "$@" /usr/bin/time -f '%M %U %S' -o "$work/time.out" "$pprl" "${args[@]}"
