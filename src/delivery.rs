@@ -577,7 +577,7 @@ fn write_csv_field(w: &mut impl Write, value: &str) -> std::io::Result<()> {
 
 impl ParquetPart {
     /// Encodes `batches` into the open row group (opening one when none
-    /// is), each column on its own rayon task.
+    /// is), one column after another on the writer thread.
     fn encode(&mut self, batches: &[RecordBatch], schema: &SchemaRef) -> Result<()> {
         let writers = match &mut self.open {
             Some(w) => w,

@@ -243,28 +243,34 @@ pub fn run(
     let n_rules = rules.len();
 
     let result = thread::scope(|scope| -> Result<(Stats, Vec<(u64, CountMethod)>)> {
-        let reader = scope.spawn(move || read_all(source, chunk_tx));
+        let reader = thread::Builder::new()
+            .name("pprl-reader".into())
+            .spawn_scoped(scope, move || read_all(source, chunk_tx))
+            .expect("the OS starts a thread");
         let finder = check_duplicates
             .then(|| DuplicateFinder::new(opts.duplicate_budget, opts.spill_dir.clone()));
-        let writer = scope.spawn(|| {
-            let sink = Sink {
-                rx: part_rx,
-                tickets: ticket_tx,
-                total_rows,
-                progress,
-                next: 0,
-                pending: BTreeMap::new(),
-                bytes: (0, None),
-            };
-            write_all(
-                &mut delivery,
-                sink,
-                rejects_out.as_mut(),
-                n_rules,
-                finder,
-                opts,
-            )
-        });
+        let writer = thread::Builder::new()
+            .name("pprl-writer".into())
+            .spawn_scoped(scope, || {
+                let sink = Sink {
+                    rx: part_rx,
+                    tickets: ticket_tx,
+                    total_rows,
+                    progress,
+                    next: 0,
+                    pending: BTreeMap::new(),
+                    bytes: (0, None),
+                };
+                write_all(
+                    &mut delivery,
+                    sink,
+                    rejects_out.as_mut(),
+                    n_rules,
+                    finder,
+                    opts,
+                )
+            })
+            .expect("the OS starts a thread");
 
         let stage = Stage {
             slots: &slots,
