@@ -72,15 +72,32 @@ pub enum CountMethod {
 }
 
 /// Distinct tokens per rule held exactly before switching to an estimate.
-/// 2^18 fingerprints take about 5 MiB per rule.
+/// 2^18 fingerprints take 2 MiB per rule as a list, about 5 MiB as a set.
 pub const EXACT_LIMIT: usize = 1 << 18;
 
 /// Counts, for one rule, how many non-null tokens repeat an earlier one.
 #[derive(Debug, Clone)]
 pub struct SharedTokens {
-    seen: Option<HashSet<u64, BuildHasherDefault<Premixed>>>,
+    /// The exact count's state; `None` once there are too many distinct
+    /// tokens and only the estimate is left.
+    exact: Option<Exact>,
     registers: Vec<u8>,
     non_null: u64,
+}
+
+/// Fingerprints held for the exact count.
+#[derive(Debug, Clone)]
+enum Exact {
+    /// Every fingerprint so far, appended without a lookup. Until more
+    /// than [`EXACT_LIMIT`] have come there cannot be more distinct ones
+    /// than that, so no set is needed yet. Appending is sequential where a
+    /// set insert is a cache miss; on an extract of a million distinct
+    /// tokens per rule, the one sort that then shows the limit passed
+    /// costs a fraction of a set's 2^18 inserts (docs/performance.md).
+    Listed(Vec<u64>),
+    /// The distinct fingerprints, once the sort found few enough of them
+    /// (a rule with many repeated tokens): each later token is a lookup.
+    Distinct(HashSet<u64, BuildHasherDefault<Premixed>>),
 }
 
 const HLL_BITS: u32 = 14;
@@ -88,7 +105,7 @@ const HLL_BITS: u32 = 14;
 impl Default for SharedTokens {
     fn default() -> Self {
         SharedTokens {
-            seen: Some(HashSet::default()),
+            exact: Some(Exact::Listed(Vec::new())),
             registers: vec![0; 1 << HLL_BITS],
             non_null: 0,
         }
@@ -164,24 +181,50 @@ impl SharedTokens {
             self.registers[index] = rank;
         }
 
-        if let Some(seen) = &mut self.seen {
-            if seen.capacity() == 0 {
-                // Sized for the limit at once: growing would rehash every
-                // fingerprint several times on the way.
-                seen.reserve(EXACT_LIMIT + 1);
+        let over = match &mut self.exact {
+            None => false,
+            Some(Exact::Listed(list)) => {
+                if list.capacity() == 0 {
+                    list.reserve_exact(EXACT_LIMIT + 1);
+                }
+                list.push(x);
+                list.len() > EXACT_LIMIT && self.settle()
             }
-            seen.insert(x);
-            if seen.len() > EXACT_LIMIT {
-                self.seen = None;
+            Some(Exact::Distinct(set)) => {
+                set.insert(x);
+                set.len() > EXACT_LIMIT
             }
+        };
+        if over {
+            self.exact = None;
         }
+    }
+
+    /// Turns a full list into the set of its distinct fingerprints; true
+    /// when there are too many of them for an exact count.
+    fn settle(&mut self) -> bool {
+        let Some(Exact::Listed(list)) = &mut self.exact else {
+            return false;
+        };
+        list.sort_unstable();
+        list.dedup();
+        if list.len() > EXACT_LIMIT {
+            return true;
+        }
+        let mut set = HashSet::default();
+        // Sized for the limit at once: growing would rehash every
+        // fingerprint several times on the way.
+        set.reserve(EXACT_LIMIT + 1);
+        set.extend(list.iter().copied());
+        self.exact = Some(Exact::Distinct(set));
+        false
     }
 
     /// Non-null tokens minus distinct tokens: the rows whose token another
     /// row already has, and how that was counted.
     pub fn repeated(&self) -> (u64, CountMethod) {
-        match &self.seen {
-            Some(seen) => (self.non_null - seen.len() as u64, CountMethod::Exact),
+        match &self.exact {
+            Some(exact) => (self.non_null - exact.distinct() as u64, CountMethod::Exact),
             None => {
                 let distinct = self.estimate().min(self.non_null as f64);
                 (
@@ -203,6 +246,21 @@ impl SharedTokens {
             m * (m / zeros).ln()
         } else {
             raw
+        }
+    }
+}
+
+impl Exact {
+    /// The number of distinct fingerprints held.
+    fn distinct(&self) -> usize {
+        match self {
+            Exact::Listed(list) => {
+                let mut sorted = list.clone();
+                sorted.sort_unstable();
+                sorted.dedup();
+                sorted.len()
+            }
+            Exact::Distinct(set) => set.len(),
         }
     }
 }
@@ -241,6 +299,31 @@ mod tests {
             s.add(t);
         }
         assert_eq!(s.repeated(), (2, CountMethod::Exact));
+    }
+
+    /// A rule with few distinct tokens stays exact long past the limit's
+    /// worth of rows: the list becomes a set and keeps counting.
+    #[test]
+    fn exact_past_the_limit_with_many_repeats() {
+        let mut s = SharedTokens::default();
+        let n = 3 * EXACT_LIMIT as u64;
+        for i in 0..n {
+            s.add(&format!("tok{}", i % 1000));
+        }
+        assert_eq!(s.repeated(), (n - 1000, CountMethod::Exact));
+    }
+
+    /// Exactly the limit of distinct tokens is still exact; one more is not.
+    #[test]
+    fn limit_is_inclusive() {
+        let mut s = SharedTokens::default();
+        for i in 0..EXACT_LIMIT {
+            s.add_fingerprint(i as u64);
+        }
+        s.add_fingerprint(0);
+        assert_eq!(s.repeated(), (1, CountMethod::Exact));
+        s.add_fingerprint(u64::MAX);
+        assert_eq!(s.repeated().1, CountMethod::Estimate);
     }
 
     #[test]
