@@ -136,8 +136,6 @@ pub(crate) fn owned(
     Ok(out)
 }
 
-impl Normalizer {}
-
 /// The trimmed text of a code (postal code, SSN): integers as their
 /// decimal digits, so a typed Parquet column normalizes like its text
 /// form. Empty is [`Invalid::Missing`], a missing-value marker (`NULL`,
