@@ -11,7 +11,10 @@
 //!    and written to a *run* file in the spill directory;
 //! 2. [`DuplicateFinder::finish`] merges the runs (several passes when
 //!    there are more runs than can be read at once) and walks the ids in
-//!    sorted order, where equal ids are adjacent;
+//!    sorted order, where equal ids are adjacent. The merge is the one
+//!    step left after the last row is read, so it is cut into ranges of
+//!    ids, chosen from a sparse index each run keeps, and the ranges are
+//!    merged on all cores at once; equal ids always fall in one range;
 //! 3. the record numbers of duplicated rows are sorted the same way, in
 //!    memory when they fit and through spilled runs when they do not, and
 //!    kept delta-encoded in [`Duplicates`].
@@ -39,14 +42,24 @@ use std::cmp::Ordering;
 use std::collections::binary_heap::{BinaryHeap, PeekMut};
 use std::fmt;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Seek, SeekFrom, Write};
 use std::mem;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 use tempfile::TempPath;
 
 use crate::error::{Error, Position, Result};
+
+/// Id runs note the id and byte offset of every this many rows, so that a
+/// merge of one range of ids can start near it.
+const INDEX_EVERY: usize = 4096;
+
+/// Ranges of ids merged in parallel per core: more ranges than cores
+/// balance ranges of unequal size.
+const RANGES_PER_THREAD: usize = 4;
 
 /// Buffer size of a run writer.
 const WRITE_BUF: usize = 64 * 1024;
@@ -78,7 +91,7 @@ pub struct DuplicateFinder {
     dir: PathBuf,
     entries: Vec<Entry>,
     arena: Vec<u8>,
-    runs: Vec<TempPath>,
+    runs: Vec<IdRun>,
     rows: u64,
     max_id_len: usize,
 }
@@ -174,29 +187,27 @@ impl DuplicateFinder {
         self.entries = Vec::new();
         self.arena = Vec::new();
 
-        let plan = MergePlan::new(self.budget / 2);
+        // Each range merging at the same time gets an equal share of the
+        // budget, half for read buffers and half for its sorter.
+        let threads = rayon::current_num_threads().max(1);
+        let share = self.budget / threads;
         let codec = IdCodec {
             max_len: self.max_id_len,
         };
-        let runs = reduce(mem::take(&mut self.runs), &codec, &plan, &self.dir)?;
-        let mut groups = Grouper::default();
-        let mut sorter = RecordSorter::new(self.budget / 2, self.dir.clone());
-        merge(&runs, &codec, plan.read_buf, |row: &IdRow| {
-            match groups.push(&row.id, row.record) {
-                Emit::Nothing => Ok(()),
-                Emit::One(r) => sorter.push(r),
-                Emit::Two(first, r) => {
-                    sorter.push(first)?;
-                    sorter.push(r)
-                }
-            }
-        })?;
+        let runs = mem::take(&mut self.runs);
+        let splitters = splitters(&runs, threads * RANGES_PER_THREAD);
+        let dir = self.dir.as_path();
+        let found = (0..=splitters.len())
+            .into_par_iter()
+            .map(|i| {
+                let from = i.checked_sub(1).map(|j| splitters[j].as_slice());
+                let upto = splitters.get(i).map(Vec::as_slice);
+                let slices = runs.iter().map(|r| r.slice(from, upto)).collect();
+                find_in_range(slices, &codec, share, dir)
+            })
+            .collect::<Result<Vec<_>>>()?;
         drop(runs);
-
-        Ok(Duplicates {
-            counts: groups.counts,
-            store: sorter.finish(&plan)?,
-        })
+        combine(found, self.budget / 2, dir)
     }
 
     /// Whether adding an id of `id_len` bytes would grow the buffer past the
@@ -228,11 +239,20 @@ impl DuplicateFinder {
     fn spill(&mut self) -> Result<()> {
         self.sort_buffer();
         let mut writer = RunWriter::create(&self.dir, IdCodec::default())?;
-        for e in &self.entries {
+        let mut index = Vec::with_capacity(self.entries.len() / INDEX_EVERY + 1);
+        let mut offset = 0u64;
+        for (i, e) in self.entries.iter().enumerate() {
             let id = e.id(&self.arena);
+            if i % INDEX_EVERY == 0 {
+                index.push((id.to_vec(), offset));
+            }
             writer.write_with(|w| IdCodec::encode_parts(w, id, e.record))?;
+            offset += (4 + id.len() + 8) as u64;
         }
-        self.runs.push(writer.finish()?);
+        self.runs.push(IdRun {
+            file: Arc::new(writer.finish()?),
+            index,
+        });
 
         self.entries.clear();
         self.arena.clear();
@@ -292,6 +312,152 @@ fn compare_entries(arena: &[u8], a: &Entry, b: &Entry) -> Ordering {
     a.id(arena).cmp(b.id(arena)).then(a.record.cmp(&b.record))
 }
 
+/// A spilled id run and its sparse index: the id and byte offset of every
+/// [`INDEX_EVERY`]th row, in the run's (sorted) order.
+struct IdRun {
+    file: Arc<TempPath>,
+    index: Vec<(Vec<u8>, u64)>,
+}
+
+impl IdRun {
+    /// The part of this run with ids in `from..upto` (unbounded where
+    /// `None`). It starts reading at the last indexed row below `from`:
+    /// every row before that one is below `from` too.
+    fn slice(&self, from: Option<&[u8]>, upto: Option<&[u8]>) -> RunSlice<IdRow> {
+        let start = from.map_or(0, |from| {
+            let after = self.index.partition_point(|(id, _)| id.as_slice() < from);
+            after.checked_sub(1).map_or(0, |i| self.index[i].1)
+        });
+        // Rows order by (id, record): record 0 is below every row of an id.
+        let bound = |id: &[u8]| IdRow {
+            id: id.to_vec(),
+            record: 0,
+        };
+        RunSlice {
+            file: self.file.clone(),
+            start,
+            from: from.map(bound),
+            upto: upto.map(bound),
+        }
+    }
+}
+
+/// Up to `ranges - 1` distinct ids that cut the runs' ids into ranges of
+/// about equal size: evenly spaced among all the runs' index entries.
+fn splitters(runs: &[IdRun], ranges: usize) -> Vec<Vec<u8>> {
+    let mut ids: Vec<&[u8]> = runs
+        .iter()
+        .flat_map(|r| r.index.iter().map(|(id, _)| id.as_slice()))
+        .collect();
+    ids.sort_unstable();
+    let mut cuts: Vec<Vec<u8>> = (1..ranges)
+        .map(|i| ids.get(i * ids.len() / ranges))
+        .filter_map(|id| id.map(|id| id.to_vec()))
+        .collect();
+    cuts.dedup();
+    cuts
+}
+
+/// What the merge of one range found: its counts, and the record numbers
+/// of its duplicated rows in ascending order.
+type Found = (Counts, Store);
+
+/// Merges one range of ids from every run and collects its duplicated
+/// rows, within `share` of the budget.
+fn find_in_range(
+    slices: Vec<RunSlice<IdRow>>,
+    codec: &IdCodec,
+    share: usize,
+    dir: &Path,
+) -> Result<Found> {
+    let plan = MergePlan::new(share / 2);
+    let slices = reduce(slices, codec, &plan, dir)?;
+    let mut groups = Grouper::default();
+    let mut sorter = RecordSorter::new(share / 2, dir.to_path_buf());
+    merge(&slices, codec, plan.read_buf, |row: &IdRow| {
+        match groups.push(&row.id, row.record) {
+            Emit::Nothing => Ok(()),
+            Emit::One(r) => sorter.push(r),
+            Emit::Two(first, r) => {
+                sorter.push(first)?;
+                sorter.push(r)
+            }
+        }
+    })?;
+    drop(slices);
+    Ok((groups.counts, sorter.finish(&plan)?))
+}
+
+/// Joins what the ranges found: counts add up, and their ascending record
+/// numbers merge into one sequence, in memory when they fit in `budget`
+/// and through a run file otherwise.
+fn combine(found: Vec<Found>, budget: usize, dir: &Path) -> Result<Duplicates> {
+    let mut counts = Counts::default();
+    for (c, _) in &found {
+        counts.distinct_ids += c.distinct_ids;
+        counts.extra_rows += c.extra_rows;
+    }
+    let rows = counts.distinct_ids + counts.extra_rows;
+    let in_memory = found.iter().all(|(_, s)| matches!(s, Store::Memory(_)));
+    if in_memory && rows.saturating_mul(mem::size_of::<u64>() as u64) <= budget as u64 {
+        let mut all = Vec::with_capacity(rows as usize);
+        for (_, store) in &found {
+            if let Store::Memory(bytes) = store {
+                let mut input = bytes.as_slice();
+                let mut codec = DeltaCodec::default();
+                let mut value = 0;
+                // Bytes this process encoded in memory decode without error.
+                while codec.decode(&mut input, &mut value).unwrap_or(false) {
+                    all.push(value);
+                }
+            }
+        }
+        all.par_sort_unstable();
+        return Ok(Duplicates {
+            counts,
+            store: Store::Memory(delta_encode(&all)),
+        });
+    }
+
+    let mut slices = Vec::new();
+    for (_, store) in found {
+        match store {
+            Store::Memory(bytes) if bytes.is_empty() => {}
+            Store::Memory(bytes) => {
+                let mut writer = RunWriter::create(dir, DeltaCodec::default())?;
+                writer.write_with(|w| w.write_all(&bytes))?;
+                slices.push(RunSlice::whole(writer.finish()?));
+            }
+            Store::File(file) => slices.push(RunSlice {
+                file,
+                start: 0,
+                from: None,
+                upto: None,
+            }),
+        }
+    }
+    let plan = MergePlan::new(budget);
+    let codec = DeltaCodec::default();
+    let slices = reduce(slices, &codec, &plan, dir)?;
+    let mut writer = RunWriter::create(dir, codec.clone())?;
+    merge(&slices, &codec, plan.read_buf, |r| writer.write(r))?;
+    Ok(Duplicates {
+        counts,
+        store: Store::File(Arc::new(writer.finish()?)),
+    })
+}
+
+/// Ascending record numbers, delta-encoded in memory.
+fn delta_encode(records: &[u64]) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let mut codec = DeltaCodec::default();
+    for r in records {
+        // Writing to a Vec cannot fail.
+        let _ = codec.encode(&mut bytes, r);
+    }
+    bytes
+}
+
 /// The duplicated ids found by [`DuplicateFinder::finish`].
 ///
 /// Holds counts and the record numbers of every row whose id occurs more
@@ -304,7 +470,7 @@ pub struct Duplicates {
 
 enum Store {
     Memory(Vec<u8>),
-    File(TempPath),
+    File(Arc<TempPath>),
 }
 
 impl Duplicates {
@@ -339,7 +505,7 @@ impl Duplicates {
     pub fn record_numbers(&self) -> RecordNumbers<'_> {
         let (source, path) = match &self.store {
             Store::Memory(bytes) => (Source::Memory(bytes), PathBuf::new()),
-            Store::File(path) => match File::open(path) {
+            Store::File(path) => match File::open(&***path) {
                 Ok(f) => (
                     Source::File(BufReader::with_capacity(WRITE_BUF, f)),
                     path.to_path_buf(),
@@ -558,13 +724,17 @@ impl RecordSorter {
         self.buffer = Vec::new();
 
         let codec = DeltaCodec::default();
-        let runs = reduce(mem::take(&mut self.runs), &codec, plan, &self.dir)?;
+        let runs = mem::take(&mut self.runs)
+            .into_iter()
+            .map(RunSlice::whole)
+            .collect();
+        let mut runs = reduce(runs, &codec, plan, &self.dir)?;
         if runs.len() == 1 {
-            return Ok(Store::File(runs.into_iter().next().expect("one run")));
+            return Ok(Store::File(runs.pop().expect("one run").file));
         }
         let mut writer = RunWriter::create(&self.dir, codec.clone())?;
         merge(&runs, &codec, plan.read_buf, |r| writer.write(r))?;
-        Ok(Store::File(writer.finish()?))
+        Ok(Store::File(Arc::new(writer.finish()?)))
     }
 }
 
@@ -748,27 +918,72 @@ impl<C: Codec> RunWriter<C> {
     }
 }
 
-/// Reads one run file back.
-struct RunReader<C> {
-    input: BufReader<File>,
-    path: PathBuf,
-    codec: C,
+/// What one merge reads of a sorted run file: from byte `start` on,
+/// skipping items below `from` and ending before the first item at or
+/// above `upto`. The file is removed when its last slice drops.
+struct RunSlice<T> {
+    file: Arc<TempPath>,
+    start: u64,
+    from: Option<T>,
+    upto: Option<T>,
 }
 
-impl<C: Codec> RunReader<C> {
-    fn open(path: &Path, codec: &C, buf: usize) -> Result<Self> {
-        let file = File::open(path).map_err(|e| Error::io(path, e))?;
-        Ok(RunReader {
+impl<T> RunSlice<T> {
+    /// All of a run file.
+    fn whole(path: TempPath) -> Self {
+        RunSlice {
+            file: Arc::new(path),
+            start: 0,
+            from: None,
+            upto: None,
+        }
+    }
+}
+
+/// Reads one slice of a run file back.
+struct RunReader<'a, C: Codec> {
+    input: BufReader<File>,
+    path: &'a Path,
+    codec: C,
+    upto: Option<&'a C::Item>,
+}
+
+impl<'a, C: Codec> RunReader<'a, C> {
+    /// Opens a slice, positioned at its first item; that item is read
+    /// into `first` (false when the slice is empty).
+    fn open(
+        slice: &'a RunSlice<C::Item>,
+        codec: &C,
+        buf: usize,
+        first: &mut C::Item,
+    ) -> Result<(Self, bool)> {
+        let path: &Path = &slice.file;
+        let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
+        if slice.start > 0 {
+            file.seek(SeekFrom::Start(slice.start))
+                .map_err(|e| Error::io(path, e))?;
+        }
+        let mut reader = RunReader {
             input: BufReader::with_capacity(buf, file),
-            path: path.to_path_buf(),
+            path,
             codec: codec.clone(),
-        })
+            upto: slice.upto.as_ref(),
+        };
+        let mut more = reader.next(first)?;
+        if let Some(from) = &slice.from {
+            while more && &*first < from {
+                more = reader.next(first)?;
+            }
+        }
+        Ok((reader, more))
     }
 
     fn next(&mut self, item: &mut C::Item) -> Result<bool> {
-        self.codec
+        let more = self
+            .codec
             .decode(&mut self.input, item)
-            .map_err(|e| Error::io(&self.path, e))
+            .map_err(|e| Error::io(self.path, e))?;
+        Ok(more && self.upto.is_none_or(|upto| &*item < upto))
     }
 }
 
@@ -801,21 +1016,23 @@ impl<T: Ord> Eq for Head<T> {}
 
 /// Feeds the items of sorted runs to `sink` in sorted order.
 fn merge<C: Codec>(
-    runs: &[TempPath],
+    runs: &[RunSlice<C::Item>],
     codec: &C,
     read_buf: usize,
     mut sink: impl FnMut(&C::Item) -> Result<()>,
 ) -> Result<()> {
-    let mut readers = runs
-        .iter()
-        .map(|p| RunReader::open(p, codec, read_buf))
-        .collect::<Result<Vec<_>>>()?;
-    let mut heap = BinaryHeap::with_capacity(readers.len());
-    for (run, reader) in readers.iter_mut().enumerate() {
+    let mut readers = Vec::with_capacity(runs.len());
+    let mut heap = BinaryHeap::with_capacity(runs.len());
+    for slice in runs {
         let mut item = C::Item::default();
-        if reader.next(&mut item)? {
-            heap.push(Head { item, run });
+        let (reader, more) = RunReader::open(slice, codec, read_buf, &mut item)?;
+        if more {
+            heap.push(Head {
+                item,
+                run: readers.len(),
+            });
         }
+        readers.push(reader);
     }
 
     while let Some(mut head) = heap.peek_mut() {
@@ -832,23 +1049,24 @@ fn merge<C: Codec>(
 /// Merges runs in groups until at most `plan.fan_in` remain, so that the
 /// final merge reads them all at once within the budget.
 fn reduce<C: Codec>(
-    mut runs: Vec<TempPath>,
+    mut runs: Vec<RunSlice<C::Item>>,
     codec: &C,
     plan: &MergePlan,
     dir: &Path,
-) -> Result<Vec<TempPath>> {
+) -> Result<Vec<RunSlice<C::Item>>> {
     while runs.len() > plan.fan_in {
         let mut merged = Vec::with_capacity(runs.len() / plan.fan_in + 1);
         let mut rest = runs.into_iter();
         loop {
-            let group: Vec<TempPath> = rest.by_ref().take(plan.fan_in).collect();
+            let group: Vec<RunSlice<C::Item>> = rest.by_ref().take(plan.fan_in).collect();
             match group.len() {
                 0 => break,
                 1 => merged.extend(group),
                 _ => {
                     let mut writer = RunWriter::create(dir, codec.clone())?;
                     merge(&group, codec, plan.read_buf, |item| writer.write(item))?;
-                    merged.push(writer.finish()?);
+                    drop(group);
+                    merged.push(RunSlice::whole(writer.finish()?));
                 }
             }
         }

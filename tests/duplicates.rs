@@ -193,6 +193,38 @@ fn an_unusable_spill_dir_is_an_io_error_naming_it() {
 }
 
 /// 1M ids with an 8 MiB budget; slow unoptimized, so run with
+/// Runs long enough that their sparse index has many entries, so the
+/// parallel merge starts most id ranges in the middle of a run file; ids
+/// in order, in reverse and scattered, with duplicates inside one run,
+/// across runs, and an id that repeats thousands of times.
+#[test]
+fn id_ranges_merged_in_parallel_agree_with_the_reference() {
+    let orders: [fn(u64) -> u64; 3] = [|i| i, |i| 200_000 - i, |i| (i * 7919) % 120_000];
+    for order in orders {
+        let rows: Vec<(String, u64)> = (0..200_000u64)
+            .map(|i| {
+                let n = order(i) % 150_000;
+                let id = if i % 50 == 0 {
+                    "HOT".to_string()
+                } else {
+                    format!("{n:07}")
+                };
+                (id, i + 1)
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let mut finder = DuplicateFinder::new(1 << 20, Some(dir.path().to_path_buf()));
+        for (id, record) in &rows {
+            finder.add(id, *record).unwrap();
+        }
+        assert!(finder.spilled_runs() > 3, "{finder:?}");
+        let dups = finder.finish().unwrap();
+        assert_matches_reference(&dups, &rows);
+        drop(dups);
+        assert_eq!(spill_files(dir.path()), 0);
+    }
+}
+
 /// `cargo test --release -- --ignored`. `PPRL_DUPS_ROWS` and
 /// `PPRL_DUPS_BUDGET` scale it up to measure speed and peak memory.
 #[test]
