@@ -644,6 +644,12 @@ fn check_destination(opts: &DeliveryOptions) -> Result<()> {
             return Err(out_err(path, &reason));
         }
     }
+    if meta.exists() && !is_previous_metadata(&meta) {
+        return Err(out_err(
+            &meta,
+            "exists and is not a previous pprl metadata file; --overwrite replaces only those",
+        ));
+    }
     if !path.exists() {
         return Ok(());
     }
@@ -659,6 +665,18 @@ fn check_destination(opts: &DeliveryOptions) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A metadata file pprl wrote: a JSON object naming pprl as its tool
+/// (`"tool": "pprl"`) or, in OpenToken's layout, carrying `PprlVersion`.
+fn is_previous_metadata(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let Ok(serde_json::Value::Object(map)) = serde_json::from_str(&text) else {
+        return false;
+    };
+    map.get("tool").and_then(|t| t.as_str()) == Some("pprl") || map.contains_key("PprlVersion")
 }
 
 /// A directory holding nothing but `part-NNNNN.*` files.

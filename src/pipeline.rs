@@ -762,13 +762,17 @@ fn find_duplicate_ids(
     finder.finish()
 }
 
+/// The header line of a rejects file (without its line break).
+pub const REJECTS_HEADER: &str = "record_number,record_id,field,reason";
+
 fn open_rejects(path: &PathBuf) -> Result<BufWriter<std::fs::File>> {
     let f = std::fs::File::create(path).map_err(|e| Error::Output {
         path: path.clone(),
         reason: e.to_string(),
     })?;
     let mut w = BufWriter::new(f);
-    w.write_all(b"record_number,record_id,field,reason\n")
+    w.write_all(REJECTS_HEADER.as_bytes())
+        .and_then(|()| w.write_all(b"\n"))
         .map_err(|e| Error::Output {
             path: path.clone(),
             reason: e.to_string(),

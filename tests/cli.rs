@@ -523,3 +523,141 @@ fn long_layout_refuses_pass_through_and_output_equal_to_input_is_refused() {
         std::fs::read(fixture("sample/extract.csv")).unwrap()
     );
 }
+
+/// `--rejects` never destroys a file it did not write: not the input, the
+/// key, the output or its metadata (exit 2), not an existing file without
+/// `--overwrite`, and with it only an earlier rejects file (exit 5).
+#[test]
+fn rejects_path_never_replaces_other_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "in.csv",
+        &std::fs::read(fixture("sample/extract.csv")).unwrap(),
+    );
+    let original = std::fs::read(&input).unwrap();
+    let out = dir.path().join("o");
+    let clashes = [
+        input.clone(),
+        demo_key(),
+        out.clone(),
+        dir.path().join("o.metadata.json"),
+    ];
+    for clash in &clashes {
+        tokenize(&input, &out)
+            .arg("--rejects")
+            .arg(clash)
+            .arg("--overwrite")
+            .assert()
+            .code(2);
+    }
+    assert_eq!(std::fs::read(&input).unwrap(), original);
+
+    let notes = write(dir.path(), "notes.txt", b"my notes\n");
+    tokenize(&input, &out)
+        .arg("--rejects")
+        .arg(&notes)
+        .assert()
+        .code(5);
+    tokenize(&input, &out)
+        .arg("--rejects")
+        .arg(&notes)
+        .arg("--overwrite")
+        .assert()
+        .code(5);
+    assert_eq!(std::fs::read(&notes).unwrap(), b"my notes\n");
+
+    let rejects = dir.path().join("rejects.csv");
+    tokenize(&input, &out)
+        .arg("--rejects")
+        .arg(&rejects)
+        .assert()
+        .success();
+    tokenize(&input, &out)
+        .arg("--rejects")
+        .arg(&rejects)
+        .arg("--overwrite")
+        .assert()
+        .success();
+    let missing_parent = dir.path().join("nodir").join("r.csv");
+    let assert = tokenize(&input, &dir.path().join("o2"))
+        .arg("--rejects")
+        .arg(&missing_parent)
+        .assert()
+        .code(5);
+    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    assert!(
+        stderr.contains("nodir/r.csv") && !stderr.contains("pprl-tmp"),
+        "{stderr}"
+    );
+}
+
+/// `--overwrite` replaces a metadata file only when pprl wrote it.
+#[test]
+fn overwrite_keeps_a_metadata_file_pprl_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let meta = write(dir.path(), "o.metadata.json", br#"{"mine": 1}"#);
+    tokenize(&fixture("sample/extract.csv"), &dir.path().join("o"))
+        .arg("--overwrite")
+        .assert()
+        .code(5);
+    assert_eq!(std::fs::read(&meta).unwrap(), br#"{"mine": 1}"#);
+}
+
+#[test]
+fn max_rows_per_file_with_a_single_file_output_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    tokenize(
+        &fixture("sample/extract.csv"),
+        &dir.path().join("one.parquet"),
+    )
+    .args(["--max-rows-per-file", "5"])
+    .assert()
+    .code(2);
+}
+
+/// A UTF-8 byte-order mark says the file is UTF-8: decoding it as another
+/// encoding would silently change accented names and their tokens.
+#[test]
+fn utf8_bom_with_another_encoding_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write(
+        dir.path(),
+        "bom.csv",
+        "\u{feff}id,first_name,last_name,dob\r\n1,José,Lee,1980-01-01\r\n".as_bytes(),
+    );
+    for encoding in ["latin1", "windows-1252"] {
+        tokenize(&input, &dir.path().join(encoding))
+            .args(["--encoding", encoding])
+            .assert()
+            .code(3)
+            .stderr(predicate::str::contains("byte-order mark"));
+    }
+    tokenize(&input, &dir.path().join("utf8"))
+        .assert()
+        .success();
+}
+
+/// The byte offset of invalid UTF-8 is the bad byte's, through quoted
+/// fields, doubled quotes and CRLF line endings.
+#[test]
+fn invalid_utf8_byte_offset_is_exact_in_quoted_and_crlf_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: [&[u8]; 3] = [
+        b"id,first_name,last_name,dob\r\n1,Ann,Lee,1980-01-01\r\n2,Zan\xe9,Lee,1980-01-01\r\n",
+        b"id,first_name,last_name,dob\n1,Ann,Lee,1980-01-01\n2,\"J\"\"a\"\"n\xffe\",Lee,1980-01-01\n",
+        b"id,first_name,last_name,dob\n1,\"Ann\nMarie\",Lee,1980-01-01\n2,\"Zan\xe9\",Lee,1980-01-01\n",
+    ];
+    for (i, bytes) in cases.iter().enumerate() {
+        let input = write(dir.path(), &format!("in{i}.csv"), bytes);
+        let bad = bytes.iter().position(|&b| b >= 0x80).unwrap();
+        let assert = tokenize(&input, &dir.path().join(format!("o{i}")))
+            .assert()
+            .code(3);
+        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        assert!(
+            stderr.contains(&format!("byte {bad},")),
+            "case {i}: {stderr}"
+        );
+    }
+}

@@ -172,7 +172,7 @@ pub struct TokenizeArgs {
     pub rejects: Option<PathBuf>,
 
     /// Fail when more than this fraction of rows get no token.
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub max_invalid_rate: Option<f64>,
 
     /// Start a new part file after this many rows.
@@ -183,8 +183,8 @@ pub struct TokenizeArgs {
     #[arg(long)]
     pub overwrite: bool,
 
-    /// Worker threads (default: all cores).
-    #[arg(long)]
+    /// Worker threads (default: all cores; at least 1).
+    #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub threads: Option<usize>,
 
     /// Records per chunk (memory use grows with it).

@@ -120,6 +120,9 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
     check_name_clashes(&columns, &pass_names)?;
 
     let delivery_opts = delivery_options(&args, &prepared)?;
+    if let Some(rejects) = &args.rejects {
+        check_rejects(rejects, &args, &delivery_opts)?;
+    }
     let output_settings = output_settings(&delivery_opts, &pass_names);
     let active_ids: Vec<String> = active.iter().map(|&i| rule_ids[i].clone()).collect();
     let delivery = Delivery::create(delivery_opts, &active_ids, &columns, &pass_names)?;
@@ -413,7 +416,7 @@ fn delivery_options(args: &TokenizeArgs, prepared: &Prepared) -> Result<Delivery
     if let Some(k) = &prepared.key_id {
         footer.push(("pprl.key_id".into(), k.clone()));
     }
-    Ok(DeliveryOptions {
+    let opts = DeliveryOptions {
         path: args.output.clone(),
         format,
         layout,
@@ -421,7 +424,16 @@ fn delivery_options(args: &TokenizeArgs, prepared: &Prepared) -> Result<Delivery
         max_rows_per_file: args.max_rows_per_file,
         overwrite: args.overwrite,
         footer,
-    })
+    };
+    if opts.max_rows_per_file.is_some() && opts.single_file() {
+        // Silently writing one file would defeat the size the user asked for.
+        return Err(Error::Config(
+            "--max-rows-per-file splits a directory output into part files; \
+             --output names a single .parquet or .csv file"
+                .into(),
+        ));
+    }
+    Ok(opts)
 }
 
 fn input_settings(
@@ -543,6 +555,78 @@ fn interrupt_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     // names are hidden and never look like a complete delivery.
     let _ = ctrlc::set_handler(move || set.store(true, std::sync::atomic::Ordering::Relaxed));
     flag
+}
+
+/// Refuses a rejects path that would destroy something: the input, a key,
+/// the output or its metadata (exit 2); an existing file without
+/// `--overwrite`, or with it one that is not an earlier rejects file, and
+/// a missing parent directory (exit 5).
+fn check_rejects(rejects: &Path, args: &TokenizeArgs, out: &DeliveryOptions) -> Result<()> {
+    let metadata = out.metadata_path();
+    let named = [
+        (Some(args.input.as_path()), "the input file"),
+        (args.key_file.as_deref(), "the key file"),
+        (
+            args.encryption_key_file.as_deref(),
+            "the encryption key file",
+        ),
+        (args.config.as_deref(), "the config file"),
+        (Some(out.path.as_path()), "the output"),
+        (Some(metadata.as_path()), "the output's metadata file"),
+    ];
+    for (path, what) in named {
+        if path.is_some_and(|p| same_path(p, rejects)) {
+            return Err(Error::Config(format!("--rejects must not be {what}")));
+        }
+    }
+
+    let refuse = |reason: &str| Error::Output {
+        path: rejects.to_path_buf(),
+        reason: reason.into(),
+    };
+    let parent = match rejects.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return Err(refuse("its parent directory does not exist"));
+    }
+    if !rejects.exists() {
+        return Ok(());
+    }
+    if !args.overwrite {
+        return Err(refuse("already exists (use --overwrite to replace it)"));
+    }
+    if !is_rejects_file(rejects) {
+        return Err(refuse(
+            "exists and is not a previous pprl rejects file; --overwrite replaces only those",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether two paths name the same file: the same file on disk when both
+/// exist, otherwise the same absolute path.
+fn same_path(a: &Path, b: &Path) -> bool {
+    if let (Ok(a), Ok(b)) = (a.canonicalize(), b.canonicalize()) {
+        return a == b;
+    }
+    let absolute = |p: &Path| std::path::absolute(p).ok();
+    absolute(a).is_some_and(|a| Some(a) == absolute(b))
+}
+
+/// A regular file whose first line is pprl's rejects header.
+fn is_rejects_file(path: &Path) -> bool {
+    use std::io::{BufRead, Read};
+    let Ok(file) = std::fs::File::open(path) else {
+        return false;
+    };
+    if !file.metadata().is_ok_and(|m| m.is_file()) {
+        return false;
+    }
+    let mut first = String::new();
+    let read = std::io::BufReader::new(file.take(256)).read_line(&mut first);
+    read.is_ok() && first.trim_end() == pprl::pipeline::REJECTS_HEADER
 }
 
 /// Refuses an output that is the input file itself.

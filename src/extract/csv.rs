@@ -20,6 +20,7 @@ pub struct CsvSource {
     headers: Vec<String>,
     selected: Vec<usize>,
     encoding: Encoding,
+    delimiter: u8,
     chunk_rows: usize,
     next_record: u64,
     record: ByteRecord,
@@ -42,6 +43,7 @@ impl CsvSource {
             }
             None => (Box::new(std::io::stdin()), None),
         };
+        let inner = refuse_utf8_bom_for_other_encodings(inner, opts)?;
         let bytes_read = Arc::new(AtomicU64::new(0));
         let counting = CountingReader {
             inner,
@@ -59,6 +61,7 @@ impl CsvSource {
             headers: Vec::new(),
             selected: Vec::new(),
             encoding: opts.encoding,
+            delimiter: opts.delimiter,
             chunk_rows: opts.chunk_rows.max(1),
             next_record: 1,
             record: ByteRecord::new(),
@@ -181,13 +184,20 @@ impl CsvSource {
     /// Names the record, its starting byte, the column and the offset of
     /// the first bad byte within the field — never the bytes themselves.
     fn utf8_error(&self, col: usize, valid_up_to: usize) -> Error {
-        // The absolute offset of the bad byte, exact for unquoted fields:
-        // record start, the fields before it and their delimiters.
+        // The record's raw bytes, read again from the file, show where the
+        // bad byte is whatever the quoting and line endings.
+        let start = self.record.position().map(|p| p.byte());
+        let end = self.reader.position().byte();
+        let exact = match (&self.path, start) {
+            (Some(path), Some(start)) => raw_bytes(path, start, end)
+                .and_then(|raw| raw_offset(&raw, self.delimiter, col, valid_up_to))
+                .map(|offset| start + offset as u64),
+            _ => None,
+        };
+        // Standard input cannot be read again: estimate from the unquoted
+        // fields, exact for unquoted fields and LF line endings.
         let before: usize = (0..col).map(|j| self.record[j].len() + 1).sum();
-        let byte = self
-            .record
-            .position()
-            .map(|p| p.byte() + (before + valid_up_to) as u64);
+        let byte = exact.or_else(|| start.map(|p| p + (before + valid_up_to) as u64));
         Error::Record {
             at: Position {
                 byte,
@@ -248,6 +258,103 @@ impl ChunkSource for CsvSource {
     }
 }
 
+/// A file that starts with a UTF-8 byte-order mark is UTF-8: read as
+/// Latin-1 or Windows-1252 its accented letters would be misread and give
+/// wrong tokens, silently, so that combination is an error.
+fn refuse_utf8_bom_for_other_encodings(
+    inner: Box<dyn Read + Send>,
+    opts: &ExtractOptions,
+) -> Result<Box<dyn Read + Send>> {
+    if opts.encoding == Encoding::Utf8 {
+        return Ok(inner);
+    }
+    let mut peek = std::io::BufReader::with_capacity(8 * 1024, inner);
+    let head = std::io::BufRead::fill_buf(&mut peek).map_err(|e| match &opts.path {
+        Some(p) => Error::io(p, e),
+        None => Error::io("-", e),
+    })?;
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return Err(Error::Input {
+            at: Position {
+                file: opts.path.clone(),
+                ..Position::default()
+            },
+            reason: "starts with a UTF-8 byte-order mark, so it is UTF-8; \
+                     leave out --encoding"
+                .into(),
+        });
+    }
+    Ok(Box::new(peek))
+}
+
+/// Bytes `start..end` of a file; `None` when they cannot be read or are
+/// implausibly many for one record.
+fn raw_bytes(path: &std::path::Path, start: u64, end: u64) -> Option<Vec<u8>> {
+    use std::io::{Seek, SeekFrom};
+    let len = usize::try_from(end.checked_sub(start)?).ok()?;
+    if len > 64 << 20 {
+        return None;
+    }
+    let mut file = File::open(path).ok()?;
+    file.seek(SeekFrom::Start(start)).ok()?;
+    let mut raw = vec![0; len];
+    file.read_exact(&mut raw).ok()?;
+    Some(raw)
+}
+
+/// The offset, within a record's raw bytes, of byte `k` of field `col`'s
+/// value (RFC 4180: a quoted field's value lies between its quotes, with
+/// `""` standing for one quote). Line-break bytes before the record are
+/// skipped: the CSV reader can place a record's start at the end of the
+/// previous line. `None` when the bytes do not have such a field.
+fn raw_offset(raw: &[u8], delimiter: u8, col: usize, k: usize) -> Option<usize> {
+    let mut i = raw
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count();
+    for _ in 0..col {
+        i = field_end(raw, i, delimiter)? + 1;
+    }
+    if raw.get(i) != Some(&b'"') {
+        return Some(i + k).filter(|&j| j < raw.len());
+    }
+    i += 1;
+    let mut n = 0;
+    loop {
+        let doubled = raw.get(i) == Some(&b'"') && raw.get(i + 1) == Some(&b'"');
+        if raw.get(i) == Some(&b'"') && !doubled {
+            return None;
+        }
+        raw.get(i)?;
+        if n == k {
+            return Some(i);
+        }
+        n += 1;
+        i += if doubled { 2 } else { 1 };
+    }
+}
+
+/// The index of the delimiter that ends the field starting at `i`.
+fn field_end(raw: &[u8], mut i: usize, delimiter: u8) -> Option<usize> {
+    if raw.get(i) == Some(&b'"') {
+        i += 1;
+        loop {
+            match *raw.get(i)? {
+                b'"' if raw.get(i + 1) == Some(&b'"') => i += 2,
+                b'"' => {
+                    i += 1;
+                    break;
+                }
+                _ => i += 1,
+            }
+        }
+    }
+    while *raw.get(i)? != delimiter {
+        i += 1;
+    }
+    Some(i)
+}
+
 /// Decodes one field. For UTF-8, borrows when valid; returns the offset of
 /// the first invalid byte otherwise. Latin-1 and Windows-1252 always decode.
 fn decode<'a>(
@@ -288,6 +395,25 @@ impl<R: Read> Read for CountingReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each case: raw record, field, offset in the value, offset in the raw
+    /// bytes.
+    #[test]
+    fn raw_offset_finds_the_byte_through_quotes_and_line_breaks() {
+        let cases: [(&[u8], usize, usize, Option<usize>); 8] = [
+            (b"2,Zan\xe9,Lee", 1, 3, Some(5)),
+            (b"\n2,Zan\xe9,Lee", 1, 3, Some(6)),
+            (b"\r\n2,Zan\xe9,Lee\r\n", 1, 3, Some(7)),
+            (b"2,\"J\"\"a\"\"n\xffe\",Doe", 1, 5, Some(10)),
+            (b"2,\"\xffJane\",Doe", 1, 0, Some(3)),
+            (b"\"a,b\",\"x\ny\xff\"", 1, 3, Some(10)),
+            (b"1,2", 5, 0, None),
+            (b"1,\"ab\"", 1, 5, None),
+        ];
+        for (raw, col, k, want) in cases {
+            assert_eq!(raw_offset(raw, b',', col, k), want, "{raw:?}");
+        }
+    }
     use crate::extract::InputFormat;
 
     fn source(text: &[u8], encoding: Encoding) -> (tempfile::TempDir, CsvSource) {
