@@ -81,6 +81,7 @@ fn run_once(input: &Path, output: &Path, setup: &Setup<'_>) -> u64 {
         max_rows_per_file: None,
         overwrite: true,
         footer: Vec::new(),
+        encoder_threads: 0,
     };
     let delivery = Delivery::create(delivery_opts, &ids, &columns, &[]).expect("create output");
 

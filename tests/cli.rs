@@ -661,3 +661,27 @@ fn invalid_utf8_byte_offset_is_exact_in_quoted_and_crlf_files() {
         );
     }
 }
+
+/// Part files are the same bytes whether the columns are encoded one after
+/// another (one or two threads) or on an encoder pool (eight threads).
+#[test]
+fn part_files_are_byte_identical_across_thread_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |threads: &str| {
+        let out = dir.path().join(format!("t{threads}"));
+        tokenize(&fixture("febrl3/febrl3.csv"), &out)
+            .arg("--config")
+            .arg(fixture("febrl3/febrl3.toml"))
+            .args(["--threads", threads, "--max-rows-per-file", "2000"])
+            .assert()
+            .success();
+        parquet_files(&out)
+            .into_iter()
+            .map(|p| std::fs::read(p).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let serial = run("1");
+    assert_eq!(serial.len(), 3);
+    assert!(serial == run("2"));
+    assert!(serial == run("8"));
+}

@@ -424,6 +424,7 @@ fn delivery_options(args: &TokenizeArgs, prepared: &Prepared) -> Result<Delivery
         max_rows_per_file: args.max_rows_per_file,
         overwrite: args.overwrite,
         footer,
+        encoder_threads: encoder_threads(args.threads),
     };
     if opts.max_rows_per_file.is_some() && opts.single_file() {
         // Silently writing one file would defeat the size the user asked for.
@@ -555,6 +556,17 @@ fn interrupt_flag() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
     // names are hidden and never look like a complete delivery.
     let _ = ctrlc::set_handler(move || set.store(true, std::sync::atomic::Ordering::Relaxed));
     flag
+}
+
+/// Threads for the Parquet column encoders: a quarter of the tokenizing
+/// threads. On two or three cores the writer thread keeps up alone (it is
+/// about a sixth of the work), and extra threads there would only take
+/// turns with the tokenizers; from eight cores on it would not.
+fn encoder_threads(threads: Option<usize>) -> usize {
+    let threads = threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    threads / 4
 }
 
 /// Refuses a rejects path that would destroy something: the input, a key,
