@@ -80,10 +80,12 @@ const MAX_FAN_IN: usize = 128;
 /// bounded by a budget whatever the number of rows.
 ///
 /// Memory is approximately the budget: the buffer counts the capacity it
-/// actually holds (16 bytes per row plus the id bytes), and the merge splits
-/// the budget between read buffers and the sort of the duplicated record
-/// numbers. Disk use is about `rows × (id length + 12)` bytes, twice that
-/// while a merge pass rewrites runs.
+/// actually holds (16 bytes per row plus the id bytes), and the merge gives
+/// each id range merging at the same time (one per rayon thread) an equal
+/// share, split between read buffers and the sort of the duplicated record
+/// numbers. Beyond the budget, each run keeps one id in 4,096 as its index
+/// (under 0.1 % of the ids). Disk use is about `rows × (id length + 12)`
+/// bytes, twice that while a merge pass rewrites runs.
 ///
 /// `Debug` shows counts only, never an id.
 pub struct DuplicateFinder {
