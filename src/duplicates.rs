@@ -249,7 +249,7 @@ impl DuplicateFinder {
                 index.push((id.to_vec(), offset));
             }
             writer.write_with(|w| IdCodec::encode_parts(w, id, e.record))?;
-            offset += (4 + id.len() + 8) as u64;
+            offset += IdCodec::encoded_len(id);
         }
         self.runs.push(IdRun {
             file: Arc::new(writer.finish()?),
@@ -286,15 +286,9 @@ impl DuplicateFinder {
 
         self.entries.truncate(kept);
         self.entries.par_sort_unstable_by_key(|e| e.record);
-        let mut bytes = Vec::new();
-        let mut codec = DeltaCodec::default();
-        for e in &self.entries {
-            // Writing to a Vec cannot fail.
-            let _ = codec.encode(&mut bytes, &e.record);
-        }
         Duplicates {
             counts,
-            store: Store::Memory(bytes),
+            store: Store::Memory(delta_encode(self.entries.iter().map(|e| e.record))),
         }
     }
 }
@@ -417,7 +411,7 @@ fn combine(found: Vec<Found>, budget: usize, dir: &Path) -> Result<Duplicates> {
         all.par_sort_unstable();
         return Ok(Duplicates {
             counts,
-            store: Store::Memory(delta_encode(&all)),
+            store: Store::Memory(delta_encode(all)),
         });
     }
 
@@ -430,12 +424,7 @@ fn combine(found: Vec<Found>, budget: usize, dir: &Path) -> Result<Duplicates> {
                 writer.write_with(|w| w.write_all(&bytes))?;
                 slices.push(RunSlice::whole(writer.finish()?));
             }
-            Store::File(file) => slices.push(RunSlice {
-                file,
-                start: 0,
-                from: None,
-                upto: None,
-            }),
+            Store::File(file) => slices.push(RunSlice::whole(file)),
         }
     }
     let plan = MergePlan::new(budget);
@@ -450,12 +439,12 @@ fn combine(found: Vec<Found>, budget: usize, dir: &Path) -> Result<Duplicates> {
 }
 
 /// Ascending record numbers, delta-encoded in memory.
-fn delta_encode(records: &[u64]) -> Vec<u8> {
+fn delta_encode(records: impl IntoIterator<Item = u64>) -> Vec<u8> {
     let mut bytes = Vec::new();
     let mut codec = DeltaCodec::default();
     for r in records {
         // Writing to a Vec cannot fail.
-        let _ = codec.encode(&mut bytes, r);
+        let _ = codec.encode(&mut bytes, &r);
     }
     bytes
 }
@@ -712,13 +701,7 @@ impl RecordSorter {
     fn finish(mut self, plan: &MergePlan) -> Result<Store> {
         if self.runs.is_empty() {
             self.buffer.par_sort_unstable();
-            let mut bytes = Vec::new();
-            let mut codec = DeltaCodec::default();
-            for r in &self.buffer {
-                // Writing to a Vec cannot fail.
-                let _ = codec.encode(&mut bytes, r);
-            }
-            return Ok(Store::Memory(bytes));
+            return Ok(Store::Memory(delta_encode(self.buffer.iter().copied())));
         }
         if !self.buffer.is_empty() {
             self.spill()?;
@@ -783,6 +766,11 @@ struct IdCodec {
 }
 
 impl IdCodec {
+    /// The bytes [`IdCodec::encode_parts`] writes for an id.
+    fn encoded_len(id: &[u8]) -> u64 {
+        (4 + id.len() + 8) as u64
+    }
+
     fn encode_parts<W: Write>(w: &mut W, id: &[u8], record: u64) -> io::Result<()> {
         // `add` rejects ids of 4 GiB or more.
         w.write_all(&(id.len() as u32).to_le_bytes())?;
@@ -932,9 +920,9 @@ struct RunSlice<T> {
 
 impl<T> RunSlice<T> {
     /// All of a run file.
-    fn whole(path: TempPath) -> Self {
+    fn whole(file: impl Into<Arc<TempPath>>) -> Self {
         RunSlice {
-            file: Arc::new(path),
+            file: file.into(),
             start: 0,
             from: None,
             upto: None,

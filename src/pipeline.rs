@@ -771,12 +771,10 @@ fn open_rejects(path: &PathBuf) -> Result<BufWriter<std::fs::File>> {
         reason: e.to_string(),
     })?;
     let mut w = BufWriter::new(f);
-    w.write_all(REJECTS_HEADER.as_bytes())
-        .and_then(|()| w.write_all(b"\n"))
-        .map_err(|e| Error::Output {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
+    writeln!(w, "{REJECTS_HEADER}").map_err(|e| Error::Output {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
     Ok(w)
 }
 

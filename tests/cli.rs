@@ -21,6 +21,11 @@ fn tokenize(input: &Path, output: &Path) -> assert_cmd::Command {
     c
 }
 
+/// What a finished command printed on stderr.
+fn stderr_of(assert: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8(assert.get_output().stderr.clone()).unwrap()
+}
+
 fn write(dir: &Path, name: &str, text: &[u8]) -> std::path::PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -165,7 +170,7 @@ fn missing_input_file_is_one_line_exit_3() {
     let assert = tokenize(&dir.path().join("nope.csv"), &out)
         .assert()
         .code(3);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&assert);
     let errors: Vec<&str> = stderr.lines().filter(|l| !l.contains("WARN")).collect();
     assert_eq!(errors.len(), 1, "{stderr}");
     assert!(errors[0].starts_with("pprl: "), "{stderr}");
@@ -192,7 +197,7 @@ fn invalid_utf8_names_record_and_byte_never_value() {
         b"id,first_name,last_name,dob\n1,Ann,Lee,1980-01-01\n2,Zanzibarre\xE9,Lee,1980-01-01\n",
     );
     let assert = tokenize(&input, &dir.path().join("o")).assert().code(3);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&assert);
     assert!(stderr.contains("record 2"), "{stderr}");
     assert!(stderr.contains("byte 61"), "{stderr}");
     assert!(!stderr.contains("Zanzibar"), "{stderr}");
@@ -377,7 +382,7 @@ fn rule_with_absent_field_is_skipped_with_one_warning() {
     );
     let out = dir.path().join("o");
     let assert = tokenize(&input, &out).assert().success();
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&assert);
     assert_eq!(stderr.matches("t_ssn_dob skipped").count(), 1, "{stderr}");
     let t = read_table(&out);
     assert!(!t.columns.contains(&"t_ssn_dob".to_string()));
@@ -585,7 +590,7 @@ fn rejects_path_never_replaces_other_files() {
         .arg(&missing_parent)
         .assert()
         .code(5);
-    let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+    let stderr = stderr_of(&assert);
     assert!(
         stderr.contains("nodir/r.csv") && !stderr.contains("pprl-tmp"),
         "{stderr}"
@@ -654,7 +659,7 @@ fn invalid_utf8_byte_offset_is_exact_in_quoted_and_crlf_files() {
         let assert = tokenize(&input, &dir.path().join(format!("o{i}")))
             .assert()
             .code(3);
-        let stderr = String::from_utf8(assert.get_output().stderr.clone()).unwrap();
+        let stderr = stderr_of(&assert);
         assert!(
             stderr.contains(&format!("byte {bad},")),
             "case {i}: {stderr}"

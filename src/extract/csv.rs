@@ -303,56 +303,47 @@ fn raw_bytes(path: &std::path::Path, start: u64, end: u64) -> Option<Vec<u8>> {
 }
 
 /// The offset, within a record's raw bytes, of byte `k` of field `col`'s
-/// value (RFC 4180: a quoted field's value lies between its quotes, with
-/// `""` standing for one quote). Line-break bytes before the record are
-/// skipped: the CSV reader can place a record's start at the end of the
-/// previous line. `None` when the bytes do not have such a field.
+/// value. Line-break bytes before the record are skipped: the CSV reader
+/// can place a record's start at the end of the previous line. `None` when
+/// the bytes do not have such a field.
 fn raw_offset(raw: &[u8], delimiter: u8, col: usize, k: usize) -> Option<usize> {
-    let mut i = raw
+    let mut start = raw
         .iter()
         .take_while(|&&b| b == b'\r' || b == b'\n')
         .count();
     for _ in 0..col {
-        i = field_end(raw, i, delimiter)? + 1;
+        let (_, end) = raw_field(raw, start, delimiter);
+        start = end + 1;
     }
-    if raw.get(i) != Some(&b'"') {
-        return Some(i + k).filter(|&j| j < raw.len());
-    }
-    i += 1;
-    let mut n = 0;
-    loop {
-        let doubled = raw.get(i) == Some(&b'"') && raw.get(i + 1) == Some(&b'"');
-        if raw.get(i) == Some(&b'"') && !doubled {
-            return None;
-        }
-        raw.get(i)?;
-        if n == k {
-            return Some(i);
-        }
-        n += 1;
-        i += if doubled { 2 } else { 1 };
-    }
+    raw_field(raw, start, delimiter).0.get(k).copied()
 }
 
-/// The index of the delimiter that ends the field starting at `i`.
-fn field_end(raw: &[u8], mut i: usize, delimiter: u8) -> Option<usize> {
+/// The field that starts at `start`: the raw offsets of its value's bytes
+/// (RFC 4180: a quoted field's value lies between its quotes, with `""`
+/// standing for one quote) and the index of the delimiter that ends it (or
+/// the end of the bytes).
+fn raw_field(raw: &[u8], start: usize, delimiter: u8) -> (Vec<usize>, usize) {
+    let mut value = Vec::new();
+    let mut i = start;
     if raw.get(i) == Some(&b'"') {
         i += 1;
-        loop {
-            match *raw.get(i)? {
-                b'"' if raw.get(i + 1) == Some(&b'"') => i += 2,
-                b'"' => {
+        while let Some(&b) = raw.get(i) {
+            if b == b'"' {
+                if raw.get(i + 1) != Some(&b'"') {
                     i += 1;
                     break;
                 }
-                _ => i += 1,
+                i += 1;
             }
+            value.push(i);
+            i += 1;
         }
     }
-    while *raw.get(i)? != delimiter {
+    while raw.get(i).is_some_and(|&b| b != delimiter) {
+        value.push(i);
         i += 1;
     }
-    Some(i)
+    (value, i)
 }
 
 /// Decodes one field. For UTF-8, borrows when valid; returns the offset of
@@ -395,6 +386,7 @@ impl<R: Read> Read for CountingReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::InputFormat;
 
     /// Each case: raw record, field, offset in the value, offset in the raw
     /// bytes.
@@ -414,7 +406,6 @@ mod tests {
             assert_eq!(raw_offset(raw, b',', col, k), want, "{raw:?}");
         }
     }
-    use crate::extract::InputFormat;
 
     fn source(text: &[u8], encoding: Encoding) -> (tempfile::TempDir, CsvSource) {
         let dir = tempfile::tempdir().unwrap();
