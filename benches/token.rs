@@ -1,6 +1,9 @@
 //! Per-token and per-record cost of token derivation.
 //!
-//! `token` is one HMAC-SHA256 plus hex encoding; `key_derive` is the HKDF
+//! `mac` is one HMAC-SHA256 (two SHA-256 compressions); `token` adds hex
+//! encoding into a new string, `token_into` into a reused one. The
+//! `mac_row` pair hashes one row's six default-rule signatures one at a
+//! time and side by side (`Tokenizer::macs_into`). `key_derive` is the HKDF
 //! run once per run (not per row) and is here to show it stays negligible.
 //! The two `record` benches tokenize one full row under each profile, which
 //! is the pipeline's per-row work without reading or writing.
@@ -55,6 +58,31 @@ fn tokenizer(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.bench_function("token", |b| {
         b.iter(|| tokenizer.token(black_box(SIGNATURE)))
+    });
+    // One row's signatures under the default rules.
+    let row: [&[u8]; 6] = [
+        SIGNATURE,
+        b"t_ln_fn_dob_sex\x1fGARCIA\x1fJOSE\x1f1980-01-15\x1fM",
+        b"t_ln_fi_dob_zip\x1fGARCIA\x1fJ\x1f1980-01-15\x1f98004",
+        b"t_fn_dob_zip\x1fJOSE\x1f1980-01-15\x1f98004",
+        b"t_ln_fn3_dob\x1fGARCIA\x1fJOS\x1f1980-01-15",
+        b"t_ssn_dob\x1f536221234\x1f1980-01-15",
+    ];
+    group.bench_function("mac_row_one_by_one", |b| {
+        b.iter(|| black_box(row).map(|m| tokenizer.mac(m)))
+    });
+    let mut macs = Vec::with_capacity(row.len());
+    group.bench_function("mac_row_side_by_side", |b| {
+        b.iter(|| {
+            macs.clear();
+            tokenizer.macs_into(black_box(row), &mut macs);
+            macs.len()
+        })
+    });
+    group.bench_function("mac", |b| b.iter(|| tokenizer.mac(black_box(SIGNATURE))));
+    let mut hex = String::new();
+    group.bench_function("token_into", |b| {
+        b.iter(|| tokenizer.token_into(black_box(SIGNATURE), &mut hex))
     });
     group.bench_function("key_derive", |b| {
         b.iter(|| TokenKey::derive(black_box(&secret), black_box("flu-study-2026")))

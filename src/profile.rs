@@ -7,7 +7,7 @@
 use crate::field::{Field, Invalid};
 use crate::normalize::{Normalizer, Raw};
 use crate::rule::Rule;
-use crate::token::Tokenizer;
+use crate::token::{push_hex, Tokenizer};
 
 /// The raw identifying values of one record, by [`Field::index`]. `None`
 /// means the extract has no column for the field; a present but empty
@@ -48,7 +48,13 @@ pub struct RowOut {
 #[derive(Clone, Default)]
 pub(crate) struct Scratch {
     fields: [String; 6],
-    signature: Vec<u8>,
+    /// The row's signatures, one after another.
+    signatures: Vec<u8>,
+    /// Where each rule's signature ends in `signatures`; `None` for a rule
+    /// whose fields are not all valid.
+    ends: Vec<Option<usize>>,
+    /// The MACs of the row's signatures, in rule order.
+    macs: Vec<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Scratch {
@@ -141,7 +147,9 @@ impl Profile for SpecV1 {
     fn tokenize(&self, record: &Record<'_>, out: &mut RowOut) {
         let Scratch {
             mut fields,
-            mut signature,
+            mut signatures,
+            mut ends,
+            mut macs,
         } = std::mem::take(&mut out.scratch);
         let mut valid = [false; 6];
         for field in Field::ALL {
@@ -157,14 +165,38 @@ impl Profile for SpecV1 {
 
         let values: [Option<&str>; 6] =
             std::array::from_fn(|i| valid[i].then_some(fields[i].as_str()));
+        signatures.clear();
+        ends.clear();
         for rule in &self.rules {
-            let token = rule.signature(&values, &mut signature).then(|| {
+            let built = rule.append_signature(&values, &mut signatures);
+            ends.push(built.then_some(signatures.len()));
+        }
+
+        // All of the row's MACs at once, which is faster than one by one.
+        let mut start = 0;
+        let spans = ends.iter().flatten().map(|&end| {
+            let span = &signatures[start..end];
+            start = end;
+            span
+        });
+        macs.clear();
+        self.tokenizer.macs_into(spans, &mut macs);
+
+        let mut row_macs = macs.iter();
+        for end in &ends {
+            let token = end.map(|_| {
                 let mut buf = out.buffer();
-                self.tokenizer.token_into(&signature, &mut buf);
+                buf.clear();
+                push_hex(&mut buf, row_macs.next().expect("one MAC per signature"));
                 buf
             });
             out.tokens.push(token);
         }
-        out.scratch = Scratch { fields, signature };
+        out.scratch = Scratch {
+            fields,
+            signatures,
+            ends,
+            macs,
+        };
     }
 }

@@ -115,9 +115,18 @@ impl Rule {
     /// `out` unspecified, when a needed field has no valid value.
     pub fn signature(&self, values: &[Option<&str>; 6], out: &mut Vec<u8>) -> bool {
         out.clear();
+        self.append_signature(values, out)
+    }
+
+    /// Like [`Rule::signature`], but appends to `out`, so that one buffer
+    /// can hold a whole row's signatures. Returns false, with `out` as it
+    /// was, when a needed field has no valid value.
+    pub fn append_signature(&self, values: &[Option<&str>; 6], out: &mut Vec<u8>) -> bool {
+        let start = out.len();
         out.extend_from_slice(self.id.as_bytes());
         for part in &self.parts {
             let Some(value) = values[part.field.index()] else {
+                out.truncate(start);
                 return false;
             };
             out.push(SEPARATOR);
@@ -186,6 +195,10 @@ mod tests {
         assert_eq!(out, b"t_x\x1fSMITH\x1fJ");
         values[Field::FirstName.index()] = None;
         assert!(!rule.signature(&values, &mut out));
+
+        out = b"kept".to_vec();
+        assert!(!rule.append_signature(&values, &mut out));
+        assert_eq!(out, b"kept", "a rule without its fields appends nothing");
     }
 
     #[test]

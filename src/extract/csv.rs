@@ -229,9 +229,9 @@ impl ChunkSource for CsvSource {
         let mut malformed = Vec::new();
         let mut rows = 0;
         while rows < self.chunk_rows {
-            let mut record = std::mem::take(&mut self.record);
-            let got = self.reader.read_byte_record(&mut record);
-            self.record = record;
+            // One record buffer for the whole run: read_byte_record reuses
+            // its allocations.
+            let got = self.reader.read_byte_record(&mut self.record);
             if !got.map_err(|e| self.csv_error(e, self.next_record))? {
                 break;
             }
