@@ -167,9 +167,10 @@ type ReadChunk = Result<(Chunk, BytesRead)>;
 /// runs this far ahead of the writer, so the rayon workers always find a
 /// queued task while the writer encodes and a chunk's last sub-batches
 /// finish; it also bounds the memory of the tokenized output (at 2,048
-/// records a sub-batch, 24 of them are about 20 MiB of default-rule
-/// tokens).
-const IN_FLIGHT: usize = 24;
+/// records a sub-batch, 16 of them are about 14 MiB of default-rule
+/// tokens). 24 were no faster and held 15 MiB more; 8 left the workers
+/// waiting while the writer closed a row group.
+const IN_FLIGHT: usize = 16;
 
 /// A tokenized sub-batch: its place in the output order, the reader's byte
 /// progress when its chunk was read, and the part (or the error that
