@@ -56,12 +56,13 @@ pub fn run(args: TokenizeArgs, quiet: bool) -> Result<()> {
         Some(p) => Config::load(p)?,
         None => Config::default(),
     };
-    if let Some(n) = args.threads {
-        // Only the first call configures the global pool; this is the first.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global();
-    }
+    // Only the first call configures the global pool; this is the first.
+    // Named, so that `top -H` and `perf` tell the workers from the
+    // pipeline's other threads.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .thread_name(|i| format!("pprl-worker-{i}"))
+        .build_global();
     let as_of = parse_as_of(args.as_of.as_deref())?;
     let extract_opts = extract_options(&args, &config)?;
     let key_path = args
