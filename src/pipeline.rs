@@ -33,6 +33,7 @@ use crate::duplicates::{DuplicateFinder, Duplicates, RecordNumbers};
 use crate::error::{Error, Position, Result};
 use crate::extract::{Chunk, ChunkSource, RowProblem};
 use crate::field::Field;
+use crate::normalize;
 use crate::profile::{Profile, Record, RowOut};
 use crate::stats::{fingerprint, CountMethod, SharedTokens, Stats};
 
@@ -502,7 +503,7 @@ fn tokenize_range(
         stats.rows_in += 1;
         let record_no = chunk.first_record + row as u64;
         let id = chunk.columns[slots.record_id].text(row);
-        let id = id.as_deref().map(str::trim).unwrap_or("");
+        let id = id.as_deref().map(normalize::trim).unwrap_or("");
         let problem = match chunk.malformed.binary_search_by_key(&row, |m| m.0) {
             Ok(i) => Some(chunk.malformed[i].1.code()),
             Err(_) if id.is_empty() => Some("missing_record_id"),
@@ -753,7 +754,7 @@ fn find_duplicate_ids(
                 continue;
             }
             if let Some(id) = chunk.columns[0].text(row) {
-                let id = id.trim();
+                let id = normalize::trim(&id);
                 if !id.is_empty() {
                     finder.add(id, chunk.first_record + row as u64)?;
                 }

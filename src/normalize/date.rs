@@ -249,7 +249,7 @@ fn push_iso(date: NaiveDate, out: &mut String) {
 }
 
 fn from_text(text: &str, opts: &NormalizeOptions) -> Result<NaiveDate, Invalid> {
-    let text = text.trim();
+    let text = super::trim(text);
     if text.is_empty() {
         return Err(Invalid::Missing);
     }

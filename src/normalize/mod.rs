@@ -127,6 +127,18 @@ pub(crate) fn split_at_ascii(s: &str, byte: u8) -> Option<(&str, &str)> {
     Some((&s[..i], &s[i + 1..]))
 }
 
+/// `str::trim`, which decodes characters from both ends to test them
+/// against Unicode's White_Space; most values start and end with a
+/// printable ASCII byte, which is not white space, and need no decoding.
+/// The result is always the same as `str::trim`'s (unit test).
+pub fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => s,
+        [only] if only.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
 /// Runs a normalizer that writes into a buffer, returning the buffer.
 pub(crate) fn owned(
     normalize: impl FnOnce(&mut String) -> Result<(), Invalid>,
@@ -143,7 +155,7 @@ pub(crate) fn owned(
 /// [`Invalid::Format`].
 pub(crate) fn code_text(raw: Raw<'_>) -> Result<std::borrow::Cow<'_, str>, Invalid> {
     let text = match raw {
-        Raw::Text(s) => std::borrow::Cow::Borrowed(s.trim()),
+        Raw::Text(s) => std::borrow::Cow::Borrowed(trim(s)),
         Raw::Int(n) if n >= 0 => std::borrow::Cow::Owned(n.to_string()),
         Raw::Int(_) | Raw::Date(_) => return Err(Invalid::Format),
     };
@@ -161,5 +173,41 @@ fn text_of(raw: Raw<'_>) -> Result<&str, Invalid> {
     match raw {
         Raw::Text(s) => Ok(s),
         Raw::Int(_) | Raw::Date(_) => Err(Invalid::Format),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    #[test]
+    fn trim_is_str_trim() {
+        let cases = [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\tSMITH\r\n",
+            "O'NEIL",
+            "\u{a0}JOSE\u{3000}",
+            "JOSÉ",
+            "ÉMILE ",
+            "\u{85}x",
+            "x\u{2028}",
+            "1980-01-01",
+            "-",
+            "\u{0}",
+        ];
+        for case in cases {
+            assert_eq!(super::trim(case), case.trim(), "{case:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn trim_agrees_with_str_trim(s in "\\PC{0,6}|[ \t\u{a0}\u{2003}a-zÉ.]{0,8}") {
+            prop_assert_eq!(super::trim(&s), s.trim());
+        }
     }
 }

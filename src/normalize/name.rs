@@ -176,7 +176,7 @@ pub(crate) fn last_name_into(raw: &str, out: &mut String) -> Result<(), Invalid>
 
 /// The steps both name fields share, up to the placeholder check.
 fn normalize(raw: &str, out: &mut String) -> Result<(), Invalid> {
-    let raw = raw.trim();
+    let raw = super::trim(raw);
     if raw.is_empty() {
         return Err(Invalid::Missing);
     }

@@ -142,41 +142,49 @@ pub const DATE_PLACEHOLDERS: &[(i32, u32, u32)] = &[
 ];
 
 /// A sorted list with a quick rejection test in front of its binary
-/// search: for each first byte, a bit per entry length (below 32). Most
-/// values (real names, ZIP codes, SSNs) share no first byte and length
-/// with any entry and are rejected by one table load; these lookups run
-/// for several fields of every record.
+/// search: for each first byte, and for each last byte, a bit per entry
+/// length (below 32). Most values (real names, ZIP codes, SSNs) share no
+/// first byte and length, or no last byte and length, with any entry and
+/// are rejected by two table loads; these lookups run for several fields
+/// of every record. (With the first byte alone, common names such as
+/// six-letter names starting with N still went to the search.)
 pub(crate) struct Lookup {
     list: &'static [&'static str],
     lengths_by_first: [u32; 256],
+    lengths_by_last: [u32; 256],
 }
 
 impl Lookup {
-    /// Builds the table at compile time.
+    /// Builds the tables at compile time.
     pub(crate) const fn new(list: &'static [&'static str]) -> Lookup {
         let mut lengths_by_first = [0u32; 256];
+        let mut lengths_by_last = [0u32; 256];
         let mut i = 0;
         while i < list.len() {
             let entry = list[i].as_bytes();
             if !entry.is_empty() && entry.len() < 32 {
                 lengths_by_first[entry[0] as usize] |= 1 << entry.len();
+                lengths_by_last[entry[entry.len() - 1] as usize] |= 1 << entry.len();
             } else if !entry.is_empty() {
                 // Entries of 32 bytes or more are not covered by the
                 // length bits: let every value through to the search.
                 lengths_by_first = [u32::MAX; 256];
+                lengths_by_last = [u32::MAX; 256];
             }
             i += 1;
         }
         Lookup {
             list,
             lengths_by_first,
+            lengths_by_last,
         }
     }
 
     /// True when `value` is an entry.
     pub(crate) fn contains(&self, value: &[u8]) -> bool {
-        if let Some(&first) = value.first() {
-            let bits = self.lengths_by_first[usize::from(first)];
+        if let (Some(&first), Some(&last)) = (value.first(), value.last()) {
+            let bits =
+                self.lengths_by_first[usize::from(first)] & self.lengths_by_last[usize::from(last)];
             if value.len() < 32 && bits & (1 << value.len()) == 0 {
                 return false;
             }
@@ -191,8 +199,39 @@ static NAMES: Lookup = Lookup::new(NAME_PLACEHOLDERS);
 static FIRST_NAMES: Lookup = Lookup::new(FIRST_NAME_PLACEHOLDERS);
 /// [`ZIP_PLACEHOLDERS`] with its quick rejection table.
 pub(crate) static ZIPS: Lookup = Lookup::new(ZIP_PLACEHOLDERS);
-/// [`SSN_PLACEHOLDERS`] with its quick rejection table.
-pub(crate) static SSNS: Lookup = Lookup::new(SSN_PLACEHOLDERS);
+/// [`SSN_PLACEHOLDERS`] as numbers, in the same order (nine-digit strings
+/// sort as their numbers). Any digit can start or end an entry, so the
+/// rejection tables of [`Lookup`] let every SSN through to the search;
+/// comparing numbers is what keeps the search cheap.
+static SSN_NUMBERS: [u32; SSN_PLACEHOLDERS.len()] = ssn_numbers();
+
+const fn ssn_numbers() -> [u32; SSN_PLACEHOLDERS.len()] {
+    let mut numbers = [0u32; SSN_PLACEHOLDERS.len()];
+    let mut i = 0;
+    while i < numbers.len() {
+        numbers[i] = nine_digits(SSN_PLACEHOLDERS[i].as_bytes());
+        i += 1;
+    }
+    numbers
+}
+
+/// The number nine ASCII digits write.
+const fn nine_digits(digits: &[u8]) -> u32 {
+    assert!(digits.len() == 9);
+    let mut n = 0u32;
+    let mut i = 0;
+    while i < 9 {
+        assert!(digits[i].is_ascii_digit());
+        n = n * 10 + (digits[i] - b'0') as u32;
+        i += 1;
+    }
+    n
+}
+
+/// True when nine ASCII digits are a listed SSN placeholder.
+pub(crate) fn is_ssn_placeholder(digits: &[u8]) -> bool {
+    SSN_NUMBERS.binary_search(&nine_digits(digits)).is_ok()
+}
 
 /// True when `value` is in the sorted `list`.
 pub fn listed(list: &[&str], value: &str) -> bool {
@@ -248,11 +287,20 @@ pub fn is_name_placeholder(normalized: &str, first_name: bool) -> bool {
         return true;
     }
 
+    // A value made of copies of its first `p` bytes. A plain loop that
+    // tests one byte before dividing: most names fail at once, and the
+    // iterator chain it replaces was not inlined.
     let bytes = normalized.as_bytes();
     let len = bytes.len();
-    (1..=len / 2)
-        .filter(|&p| len % p == 0 && bytes[p] == bytes[0] && bytes[p..] == bytes[..len - p])
-        .any(|p| (p == 1 && len >= 3) || is_listed(&normalized[..p]))
+    for p in 1..=len / 2 {
+        if bytes[p] != bytes[0] || len % p != 0 || bytes[p..] != bytes[..len - p] {
+            continue;
+        }
+        if (p == 1 && len >= 3) || is_listed(&normalized[..p]) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Uppercases an ASCII value into `buf`; `None` when it does not fit or is
@@ -283,12 +331,28 @@ mod tests {
     }
 
     #[test]
+    fn ssn_numbers_agree_with_the_list() {
+        assert!(SSN_NUMBERS.windows(2).all(|w| w[0] < w[1]));
+        for entry in SSN_PLACEHOLDERS {
+            assert!(is_ssn_placeholder(entry.as_bytes()), "{entry}");
+        }
+        for other in [
+            "000000001",
+            "123456788",
+            "987654330",
+            "078051121",
+            "999999998",
+        ] {
+            assert!(!is_ssn_placeholder(other.as_bytes()), "{other}");
+        }
+    }
+
+    #[test]
     fn quick_lookups_agree_with_the_lists() {
         let lists = [
             (&NAMES, NAME_PLACEHOLDERS),
             (&FIRST_NAMES, FIRST_NAME_PLACEHOLDERS),
             (&ZIPS, ZIP_PLACEHOLDERS),
-            (&SSNS, SSN_PLACEHOLDERS),
         ];
         for (lookup, list) in lists {
             for entry in list {

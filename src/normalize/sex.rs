@@ -62,7 +62,7 @@ pub fn sex(raw: &str) -> Result<String, Invalid> {
 
 /// [`sex`] into `out`, which must be empty.
 pub(crate) fn sex_into(raw: &str, out: &mut String) -> Result<(), Invalid> {
-    let raw = raw.trim();
+    let raw = super::trim(raw);
     if raw.is_empty() {
         return Err(Invalid::Missing);
     }

@@ -15,7 +15,7 @@
 //! Because randomization opened areas that the pre-2011 rules had not yet
 //! reached (773–899), no other area is rejected.
 
-use super::placeholder::SSNS;
+use super::placeholder::is_ssn_placeholder;
 use super::{code_text, split_at_ascii, Raw};
 use crate::field::Invalid;
 
@@ -69,7 +69,7 @@ fn digits_of(text: &str, digits: &mut String) -> Result<(), Invalid> {
 /// Placeholders first, so that 000-00-0000 or 987-65-4321 count as
 /// placeholders rather than unissued numbers.
 fn check(digits: &str) -> Result<(), Invalid> {
-    if SSNS.contains(digits.as_bytes()) {
+    if is_ssn_placeholder(digits.as_bytes()) {
         return Err(Invalid::Placeholder);
     }
     let (area, rest) = digits.split_at(3);
