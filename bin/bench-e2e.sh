@@ -230,7 +230,10 @@ main() {
       local small=${rss_at[1000000.$profile]} big=${rss_at[10000000.$profile]}
       local verdict=no
       [ "$big" -lt $((256 * 1024)) ] && [ "$big" -le "$small" ] && verdict=yes
-      echo "- $profile: peak RSS $((big / 1024)) MiB at 10M rows, $((small / 1024)) MiB at 1M;" \
+      # Rounded as in the table; the verdict itself compares KiB.
+      echo "- $profile: peak RSS $(awk -v k="$big" 'BEGIN { printf "%.0f", k / 1024 }') MiB at 10M rows," \
+        "$(awk -v k="$small" 'BEGIN { printf "%.0f", k / 1024 }') MiB at 1M" \
+        "(10M minus 1M: $(awk -v d=$((big - small)) 'BEGIN { printf "%+.1f", d / 1024 }') MiB);" \
         "under 256 MiB and no higher than at 1M: $verdict"
     done
   fi
