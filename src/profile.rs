@@ -49,12 +49,28 @@ pub struct RowOut {
 pub(crate) struct Scratch {
     fields: [String; 6],
     /// The row's signatures, one after another.
-    signatures: Vec<u8>,
+    pub(crate) signatures: Vec<u8>,
     /// Where each rule's signature ends in `signatures`; `None` for a rule
     /// whose fields are not all valid.
-    ends: Vec<Option<usize>>,
+    pub(crate) ends: Vec<Option<usize>>,
     /// The MACs of the row's signatures, in rule order.
-    macs: Vec<[u8; 32]>,
+    pub(crate) macs: Vec<[u8; 32]>,
+    /// OpenToken: the hex of each signature's SHA-256, its HMAC message.
+    pub(crate) hexes: Vec<[u8; 64]>,
+}
+
+/// A row's signatures as laid out in [`Scratch`], in rule order,
+/// skipping rules without one.
+pub(crate) fn signature_spans<'a>(
+    signatures: &'a [u8],
+    ends: &'a [Option<usize>],
+) -> impl Iterator<Item = &'a [u8]> {
+    let mut start = 0;
+    ends.iter().flatten().map(move |&end| {
+        let span = &signatures[start..end];
+        start = end;
+        span
+    })
 }
 
 impl std::fmt::Debug for Scratch {
@@ -150,6 +166,7 @@ impl Profile for SpecV1 {
             mut signatures,
             mut ends,
             mut macs,
+            hexes,
         } = std::mem::take(&mut out.scratch);
         let mut valid = [false; 6];
         for field in Field::ALL {
@@ -173,14 +190,9 @@ impl Profile for SpecV1 {
         }
 
         // All of the row's MACs at once, which is faster than one by one.
-        let mut start = 0;
-        let spans = ends.iter().flatten().map(|&end| {
-            let span = &signatures[start..end];
-            start = end;
-            span
-        });
         macs.clear();
-        self.tokenizer.macs_into(spans, &mut macs);
+        self.tokenizer
+            .macs_into(signature_spans(&signatures, &ends), &mut macs);
 
         let mut row_macs = macs.iter();
         for end in &ends {
@@ -197,6 +209,7 @@ impl Profile for SpecV1 {
             signatures,
             ends,
             macs,
+            hexes,
         };
     }
 }

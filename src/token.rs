@@ -113,41 +113,69 @@ impl Tokenizer {
         messages: impl IntoIterator<Item = &'m [u8]>,
         out: &mut Vec<[u8; 32]>,
     ) {
-        let mut messages = messages.into_iter().peekable();
-        while messages.peek().is_some() {
-            let mut blocks = [[0u8; BLOCK]; LANES];
-            // A lane whose message needs more than one block is hashed on
-            // its own; the others are padded into their single block.
-            let mut done: [Option<[u8; 32]>; LANES] = [None; LANES];
-            let mut lanes = 0;
-            for (i, m) in messages.by_ref().take(LANES).enumerate() {
-                if !pad_single_block(m, &mut blocks[i]) {
-                    done[i] = Some(self.mac(m));
-                }
-                lanes = i + 1;
-            }
+        in_batches(messages, |batch| {
+            let lanes = batch.len();
+            let mut inner = [[0u32; 8]; LANES];
+            self.finish_lanes(&self.inner, BLOCK, batch, &mut inner);
 
-            let mut todo = [0; LANES];
-            let mut n = 0;
-            for i in (0..lanes).filter(|&i| done[i].is_none()) {
-                todo[n] = i;
-                n += 1;
-            }
-            let todo = &todo[..n];
-
-            let mut inner = [self.inner; LANES];
-            self.compress_lanes(&mut inner, &blocks, todo);
             let mut outer_blocks = [[0u8; BLOCK]; LANES];
-            for &i in todo {
-                outer_blocks[i] = outer_block(&inner[i]);
+            for (block, state) in outer_blocks.iter_mut().zip(&inner[..lanes]) {
+                *block = outer_block(state);
             }
             let mut outer = [self.outer; LANES];
-            self.compress_lanes(&mut outer, &outer_blocks, todo);
+            let every: [usize; LANES] = std::array::from_fn(|i| i);
+            self.compress_lanes(&mut outer, &outer_blocks, &every[..lanes]);
+            out.extend(outer[..lanes].iter().map(be_bytes));
+        });
+    }
 
-            for i in 0..lanes {
-                out.push(done[i].unwrap_or_else(|| be_bytes(&outer[i])));
+    /// The plain (unkeyed) SHA-256 digests of several messages, appended
+    /// to `out` in order, their compressions paired as in
+    /// [`Tokenizer::macs_into`]. The OpenToken profile hashes every
+    /// signature before its HMAC; this lets it pair those hashes too.
+    pub fn digests_into<'m>(
+        &self,
+        messages: impl IntoIterator<Item = &'m [u8]>,
+        out: &mut Vec<[u8; 32]>,
+    ) {
+        in_batches(messages, |batch| {
+            let mut states = [[0u32; 8]; LANES];
+            self.finish_lanes(&H0, 0, batch, &mut states);
+            out.extend(states[..batch.len()].iter().map(be_bytes));
+        });
+    }
+
+    /// Hashes each of up to [`LANES`] messages to the end, from `start`
+    /// with `prefix` bytes (a whole number of blocks) already hashed, into
+    /// `states`. Messages of one or two blocks after padding (up to 119
+    /// bytes) are compressed in lanes; longer ones, rare, alone.
+    fn finish_lanes(
+        &self,
+        start: &[u32; 8],
+        prefix: usize,
+        messages: &[&[u8]],
+        states: &mut [[u32; 8]; LANES],
+    ) {
+        let mut first = [[0u8; BLOCK]; LANES];
+        let mut second = [[0u8; BLOCK]; LANES];
+        let (mut one, mut n_one) = ([0; LANES], 0);
+        let (mut two, mut n_two) = ([0; LANES], 0);
+        for (i, m) in messages.iter().enumerate() {
+            let blocks = pad_two_blocks(prefix, m, &mut first[i], &mut second[i]);
+            if blocks == 0 {
+                states[i] = finish(*start, prefix, m);
+                continue;
+            }
+            states[i] = *start;
+            one[n_one] = i;
+            n_one += 1;
+            if blocks == 2 {
+                two[n_two] = i;
+                n_two += 1;
             }
         }
+        self.compress_lanes(states, &first, &one[..n_one]);
+        self.compress_lanes(states, &second, &two[..n_two]);
     }
 
     /// Compresses `blocks[i]` into `states[i]` for each lane `i` of
@@ -223,18 +251,58 @@ fn be_bytes(state: &[u32; 8]) -> [u8; 32] {
     out
 }
 
-/// Pads the inner hash's message into one block when it fits (at most 55
-/// bytes: the 0x80 byte and the 8-byte length must follow it), the key
-/// block counting toward the length. False when it does not fit.
-fn pad_single_block(message: &[u8], block: &mut [u8; BLOCK]) -> bool {
-    if message.len() > BLOCK - 9 {
-        return false;
+/// Calls `f` with the messages, [`LANES`] at a time (fewer in the last
+/// call; no call for none).
+fn in_batches<'m>(messages: impl IntoIterator<Item = &'m [u8]>, mut f: impl FnMut(&[&'m [u8]])) {
+    let mut messages = messages.into_iter();
+    loop {
+        let mut batch: [&[u8]; LANES] = [&[]; LANES];
+        let mut lanes = 0;
+        for m in messages.by_ref().take(LANES) {
+            batch[lanes] = m;
+            lanes += 1;
+        }
+        if lanes == 0 {
+            return;
+        }
+        f(&batch[..lanes]);
     }
-    block[..message.len()].copy_from_slice(message);
-    block[message.len()] = 0x80;
-    let bits = ((BLOCK + message.len()) as u64) * 8;
-    block[BLOCK - 8..].copy_from_slice(&bits.to_be_bytes());
-    true
+}
+
+/// Pads `message`, after `prefix` bytes (a whole number of blocks)
+/// already hashed, into `first` and, when it needs it, `second`, both
+/// zeroed (FIPS 180-4, 5.1.1: the message, a 1 bit, zeros, the length in
+/// bits). The number of blocks used; 0 when the message needs more than
+/// two (over 119 bytes), which the blocks then do not hold.
+fn pad_two_blocks(
+    prefix: usize,
+    message: &[u8],
+    first: &mut [u8; BLOCK],
+    second: &mut [u8; BLOCK],
+) -> usize {
+    let len = message.len();
+    let bits = (((prefix + len) as u64) * 8).to_be_bytes();
+    if len <= BLOCK - 9 {
+        first[..len].copy_from_slice(message);
+        first[len] = 0x80;
+        first[BLOCK - 8..].copy_from_slice(&bits);
+        return 1;
+    }
+    if len > 2 * BLOCK - 9 {
+        return 0;
+    }
+    // The 0x80 byte ends the first block when the message stops short of
+    // it, and follows the message's tail in the second otherwise.
+    let (head, tail) = message.split_at(len.min(BLOCK));
+    first[..head.len()].copy_from_slice(head);
+    if head.len() < BLOCK {
+        first[head.len()] = 0x80;
+    } else {
+        second[tail.len()] = 0x80;
+    }
+    second[..tail.len()].copy_from_slice(tail);
+    second[BLOCK - 8..].copy_from_slice(&bits);
+    2
 }
 
 /// One SHA-256 compression of a 64-byte block.
@@ -338,7 +406,8 @@ mod tests {
     fn batched_macs_equal_single_macs() {
         let t = Tokenizer::from_key_bytes(b"batch");
         let messages: Vec<Vec<u8>> = (0..3 * LANES + 1)
-            .map(|i| vec![i as u8; (i * 7) % 70])
+            // One, two and more than two blocks after padding, mixed.
+            .map(|i| vec![i as u8; (i * 37) % 200])
             .collect();
         for n in 0..messages.len() {
             let mut got = vec![[9u8; 32]];
@@ -347,6 +416,18 @@ mod tests {
             for (m, mac) in messages[..n].iter().zip(&got[1..]) {
                 assert_eq!(*mac, t.mac(m), "{} bytes in a batch of {n}", m.len());
             }
+        }
+    }
+
+    #[test]
+    fn batched_digests_equal_sha256() {
+        let t = Tokenizer::from_key_bytes(b"unused by digests");
+        let messages: Vec<Vec<u8>> = (0..300).map(|i| vec![(i * 13 + 1) as u8; i]).collect();
+        let mut got = Vec::new();
+        t.digests_into(messages.iter().map(Vec::as_slice), &mut got);
+        assert_eq!(got.len(), messages.len());
+        for (m, digest) in messages.iter().zip(&got) {
+            assert_eq!(digest[..], Sha256::digest(m)[..], "{} bytes", m.len());
         }
     }
 

@@ -50,7 +50,7 @@ use crate::error::{Error, Result};
 use crate::field::{Field, Invalid};
 use crate::key::Secret;
 use crate::normalize::Raw;
-use crate::profile::{Profile, Record, RowOut};
+use crate::profile::{signature_spans, Profile, Record, RowOut, Scratch};
 use crate::token::Tokenizer;
 
 mod attribute;
@@ -304,24 +304,50 @@ impl Profile for OpenTokenProfile {
         false
     }
 
+    /// All signatures of the row first, then their hashes and HMACs,
+    /// each stage for all of them at once: the tokenizer pairs their
+    /// compressions (`Tokenizer::digests_into`, `macs_into`).
     fn tokenize(&self, record: &Record<'_>, out: &mut RowOut) {
         let RowOut {
             tokens,
             invalid,
             spare,
-            ..
+            scratch,
         } = out;
+        let Scratch {
+            signatures,
+            ends,
+            macs,
+            hexes,
+            ..
+        } = scratch;
+        signatures.clear();
+        ends.clear();
         self.for_each_signature(
             record,
             |field, reason| invalid.push((field, reason)),
             |_, sig| {
-                tokens.push(sig.map(|s| {
-                    let mut buf = spare.pop().unwrap_or_default();
-                    transform::hash_token_into(&self.tokenizer, s, &mut buf);
-                    buf
-                }))
+                if let Some(s) = sig {
+                    signatures.extend_from_slice(s.as_bytes());
+                }
+                ends.push(sig.map(|_| signatures.len()));
             },
         );
+
+        transform::hash_tokens(
+            &self.tokenizer,
+            signature_spans(signatures, ends),
+            hexes,
+            macs,
+        );
+        let mut row_macs = macs.iter();
+        for end in ends.iter() {
+            tokens.push(end.map(|_| {
+                let mut buf = spare.pop().unwrap_or_default();
+                transform::encode_token(row_macs.next().expect("one MAC per signature"), &mut buf);
+                buf
+            }));
+        }
     }
 }
 

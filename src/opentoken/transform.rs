@@ -8,7 +8,6 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use sha2::{Digest, Sha256};
 
 use crate::token::Tokenizer;
 
@@ -16,9 +15,15 @@ use crate::token::Tokenizer;
 pub const TOKEN_LEN: usize = 44;
 
 /// Lowercase hex of SHA-256 of `signature`, on the stack.
+#[cfg(test)]
 pub(crate) fn sha256_hex(signature: &str) -> [u8; 64] {
+    use sha2::{Digest, Sha256};
+    hex_of(&Sha256::digest(signature.as_bytes()).into())
+}
+
+/// Lowercase hex of a digest, on the stack.
+fn hex_of(digest: &[u8; 32]) -> [u8; 64] {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let digest = Sha256::digest(signature.as_bytes());
     let mut hex = [0u8; 64];
     for (i, b) in digest.iter().enumerate() {
         hex[2 * i] = DIGITS[usize::from(b >> 4)];
@@ -36,8 +41,33 @@ pub(crate) fn hash_token(tokenizer: &Tokenizer, signature: &str) -> String {
 }
 
 /// The hash-only token into a reused buffer, replacing its contents.
+#[cfg(test)]
 pub(crate) fn hash_token_into(tokenizer: &Tokenizer, signature: &str, out: &mut String) {
     let mac = tokenizer.mac(&sha256_hex(signature));
+    encode_token(&mac, out);
+}
+
+/// The HMACs of several non-blank signatures, as [`hash_token`] computes
+/// one, into `macs` (cleared first): the row's SHA-256 hashes, then the
+/// HMACs of their hex (kept in `hexes`), each stage paired by the
+/// tokenizer.
+pub(crate) fn hash_tokens<'s>(
+    tokenizer: &Tokenizer,
+    signatures: impl IntoIterator<Item = &'s [u8]>,
+    hexes: &mut Vec<[u8; 64]>,
+    macs: &mut Vec<[u8; 32]>,
+) {
+    macs.clear();
+    tokenizer.digests_into(signatures, macs);
+    hexes.clear();
+    hexes.extend(macs.iter().map(hex_of));
+    macs.clear();
+    tokenizer.macs_into(hexes.iter().map(|h| &h[..]), macs);
+}
+
+/// A MAC as a hash-only token (padded standard base64), into a reused
+/// buffer, replacing its contents.
+pub(crate) fn encode_token(mac: &[u8; 32], out: &mut String) {
     out.clear();
     STANDARD.encode_string(mac, out);
 }
