@@ -48,6 +48,20 @@ pub enum RowPolicy {
     Skip,
 }
 
+/// Records per parallel task ([`RunOptions::batch_rows`]). Chosen by
+/// measurement, not by a model: with 2,048 the peak memory of a 10M-row
+/// run crept up over its first seconds to 128–135 MiB, above a 1M-row
+/// run's 116–128 MiB; with 2,040 (and chunks of 16 Ki records, so that a
+/// chunk's last task is short) it stayed at 121–125 MiB, at the same
+/// speed. 1,024 held 118–121 MiB but was 4 % slower; 2,040 with chunks of
+/// exactly eight tasks crept like 2,048. The allocator (mimalloc), not the
+/// data held, makes the difference: the heap itself is flat
+/// (docs/performance.md).
+pub const DEFAULT_BATCH_ROWS: usize = 2040;
+
+/// Records per chunk read ([`RunOptions::chunk_rows`]).
+pub const DEFAULT_CHUNK_ROWS: usize = 16 * 1024;
+
 /// Options of a run that do not change tokens.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
@@ -77,8 +91,8 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            chunk_rows: 16 * 1024,
-            batch_rows: 2048,
+            chunk_rows: DEFAULT_CHUNK_ROWS,
+            batch_rows: DEFAULT_BATCH_ROWS,
             on_bad_row: RowPolicy::Fail,
             max_invalid_rate: None,
             rejects: None,
@@ -167,7 +181,7 @@ type ReadChunk = Result<(Chunk, BytesRead)>;
 /// Sub-batches tokenized or waiting to be written at any time. Tokenizing
 /// runs this far ahead of the writer, so the rayon workers always find a
 /// queued task while the writer encodes and a chunk's last sub-batches
-/// finish; it also bounds the memory of the tokenized output (at 2,048
+/// finish; it also bounds the memory of the tokenized output (at 2,040
 /// records a sub-batch, 16 of them are about 14 MiB of default-rule
 /// tokens). 24 were no faster and held 15 MiB more; 8 left the workers
 /// waiting while the writer closed a row group.

@@ -188,7 +188,7 @@ pub struct TokenizeArgs {
     pub threads: Option<usize>,
 
     /// Records per chunk (memory use grows with it).
-    #[arg(long, default_value_t = 16384, hide = true)]
+    #[arg(long, default_value_t = pprl::pipeline::DEFAULT_CHUNK_ROWS, hide = true)]
     pub chunk_rows: usize,
 
     /// Test only: fail after this many rows were written.
