@@ -310,25 +310,23 @@ fn compress(state: &mut [u32; 8], block: &[u8; BLOCK]) {
     sha2::compress256(state, std::slice::from_ref(GenericArray::from_slice(block)));
 }
 
-/// Hashes `message` from chaining value `state`, `prefix` bytes having
-/// already been processed, and applies the final padding (FIPS 180-4,
-/// 5.1.1): a 1 bit, zeros, and the message length in bits, big-endian.
+/// Hashes `message` from chaining value `state`, `prefix` bytes (a whole
+/// number of blocks) having already been processed: its full blocks, then
+/// the rest padded by [`pad_two_blocks`].
 fn finish(mut state: [u32; 8], prefix: usize, message: &[u8]) -> [u32; 8] {
     let mut blocks = message.chunks_exact(BLOCK);
     for b in &mut blocks {
         compress(&mut state, b.try_into().expect("a full block"));
     }
     let rest = blocks.remainder();
-    let bits = ((prefix + message.len()) as u64) * 8;
-    let mut last = [0u8; BLOCK];
-    last[..rest.len()].copy_from_slice(rest);
-    last[rest.len()] = 0x80;
-    if rest.len() >= BLOCK - 8 {
-        compress(&mut state, &last);
-        last = [0u8; BLOCK];
+    let done = prefix + (message.len() - rest.len());
+    let (mut first, mut second) = ([0u8; BLOCK], [0u8; BLOCK]);
+    // Less than a block is left, which always pads into one or two.
+    let padded = pad_two_blocks(done, rest, &mut first, &mut second);
+    compress(&mut state, &first);
+    if padded == 2 {
+        compress(&mut state, &second);
     }
-    last[BLOCK - 8..].copy_from_slice(&bits.to_be_bytes());
-    compress(&mut state, &last);
     state
 }
 

@@ -143,8 +143,8 @@ pub const DATE_PLACEHOLDERS: &[(i32, u32, u32)] = &[
 
 /// A sorted list with a quick rejection test in front of its binary
 /// search: for each first byte, and for each last byte, a bit per entry
-/// length (below 32). Most values (real names, ZIP codes, SSNs) share no
-/// first byte and length, or no last byte and length, with any entry and
+/// length (below 32). Most values (real names, ZIP codes) share no first
+/// byte and length, or no last byte and length, with any entry and
 /// are rejected by two table loads; these lookups run for several fields
 /// of every record. (With the first byte alone, common names such as
 /// six-letter names starting with N still went to the search.)
