@@ -73,6 +73,27 @@ pub(crate) fn signature_spans<'a>(
     })
 }
 
+/// Appends a row's tokens to `tokens`, in rule order: for each rule with
+/// a signature (`ends`), the next of `macs` written by `encode` into a
+/// buffer reused from `spare`; a null for each rule without one.
+pub(crate) fn push_tokens(
+    tokens: &mut Vec<Option<String>>,
+    spare: &mut Vec<String>,
+    ends: &[Option<usize>],
+    macs: &[[u8; 32]],
+    encode: impl Fn(&[u8; 32], &mut String),
+) {
+    let mut row_macs = macs.iter();
+    for end in ends {
+        tokens.push(end.map(|_| {
+            let mut buf = spare.pop().unwrap_or_default();
+            buf.clear();
+            encode(row_macs.next().expect("one MAC per signature"), &mut buf);
+            buf
+        }));
+    }
+}
+
 impl std::fmt::Debug for Scratch {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Scratch")
@@ -84,12 +105,6 @@ impl RowOut {
     pub fn clear(&mut self) {
         self.spare.extend(self.tokens.drain(..).flatten());
         self.invalid.clear();
-    }
-
-    /// An empty buffer for a token, reused from an earlier record when
-    /// there is one.
-    pub(crate) fn buffer(&mut self) -> String {
-        self.spare.pop().unwrap_or_default()
     }
 }
 
@@ -194,16 +209,9 @@ impl Profile for SpecV1 {
         self.tokenizer
             .macs_into(signature_spans(&signatures, &ends), &mut macs);
 
-        let mut row_macs = macs.iter();
-        for end in &ends {
-            let token = end.map(|_| {
-                let mut buf = out.buffer();
-                buf.clear();
-                push_hex(&mut buf, row_macs.next().expect("one MAC per signature"));
-                buf
-            });
-            out.tokens.push(token);
-        }
+        push_tokens(&mut out.tokens, &mut out.spare, &ends, &macs, |mac, buf| {
+            push_hex(buf, mac)
+        });
         out.scratch = Scratch {
             fields,
             signatures,

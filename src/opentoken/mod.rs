@@ -50,7 +50,7 @@ use crate::error::{Error, Result};
 use crate::field::{Field, Invalid};
 use crate::key::Secret;
 use crate::normalize::Raw;
-use crate::profile::{signature_spans, Profile, Record, RowOut, Scratch};
+use crate::profile::{push_tokens, signature_spans, Profile, Record, RowOut, Scratch};
 use crate::token::Tokenizer;
 
 mod attribute;
@@ -340,14 +340,7 @@ impl Profile for OpenTokenProfile {
             hexes,
             macs,
         );
-        let mut row_macs = macs.iter();
-        for end in ends.iter() {
-            tokens.push(end.map(|_| {
-                let mut buf = spare.pop().unwrap_or_default();
-                transform::encode_token(row_macs.next().expect("one MAC per signature"), &mut buf);
-                buf
-            }));
-        }
+        push_tokens(tokens, spare, ends, macs, transform::encode_token);
     }
 }
 

@@ -44,6 +44,7 @@ pub(crate) fn hash_token(tokenizer: &Tokenizer, signature: &str) -> String {
 #[cfg(test)]
 pub(crate) fn hash_token_into(tokenizer: &Tokenizer, signature: &str, out: &mut String) {
     let mac = tokenizer.mac(&sha256_hex(signature));
+    out.clear();
     encode_token(&mac, out);
 }
 
@@ -65,10 +66,9 @@ pub(crate) fn hash_tokens<'s>(
     tokenizer.macs_into(hexes.iter().map(|h| &h[..]), macs);
 }
 
-/// A MAC as a hash-only token (padded standard base64), into a reused
-/// buffer, replacing its contents.
+/// A MAC as a hash-only token (padded standard base64), appended to
+/// `out`.
 pub(crate) fn encode_token(mac: &[u8; 32], out: &mut String) {
-    out.clear();
     STANDARD.encode_string(mac, out);
 }
 
